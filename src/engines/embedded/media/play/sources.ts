@@ -1,0 +1,66 @@
+/** Basic frame sources: a PCM buffer, silence, and a playlist that chains sources. */
+import { FRAME_SAMPLES, SILENCE_FRAME, msToSamples, type FrameSource } from './pcm.js';
+
+/** Plays an int16 buffer frame by frame; the last partial frame is padded with silence. */
+export class PcmSource implements FrameSource {
+  private pos = 0;
+  constructor(private readonly pcm: Int16Array) {}
+
+  /** Total length in samples. */
+  get length(): number {
+    return this.pcm.length;
+  }
+
+  next(): Int16Array | null {
+    if (this.pos >= this.pcm.length) return null;
+    const end = this.pos + FRAME_SAMPLES;
+    let frame: Int16Array;
+    if (end <= this.pcm.length) frame = this.pcm.subarray(this.pos, end);
+    else {
+      frame = new Int16Array(FRAME_SAMPLES);
+      frame.set(this.pcm.subarray(this.pos));
+    }
+    this.pos = end;
+    return frame;
+  }
+}
+
+/** `ms` of silence, rounded up to whole frames; Infinity plays until replaced. */
+export function silence(ms: number): FrameSource {
+  let left = Number.isFinite(ms) ? Math.ceil(msToSamples(Math.max(0, ms)) / FRAME_SAMPLES) : Infinity;
+  return {
+    next: () => (left-- > 0 ? SILENCE_FRAME : null),
+  };
+}
+
+/** Chains sources: each plays to its end, then the next starts in the same tick (no gap). */
+export class Playlist implements FrameSource {
+  private index = 0;
+  constructor(private readonly items: FrameSource[]) {}
+
+  next(): Int16Array | null {
+    while (this.index < this.items.length) {
+      const frame = this.items[this.index]?.next() ?? null;
+      if (frame) return frame;
+      this.index++;
+    }
+    return null;
+  }
+}
+
+/** Repeat a source factory `times` times (Infinity loops until replaced). */
+export function loop(make: () => FrameSource, times: number): FrameSource {
+  let left = times;
+  let current: FrameSource | null = left > 0 ? make() : null;
+  return {
+    next: () => {
+      while (current) {
+        const f = current.next();
+        if (f) return f;
+        left--;
+        current = left > 0 ? make() : null;
+      }
+      return null;
+    },
+  };
+}

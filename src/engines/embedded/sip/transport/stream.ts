@@ -1,0 +1,170 @@
+/**
+ * TCP and TLS transports (RFC 3261 §18.3): Content-Length framing, one connection per remote
+ * address reused in both directions, idle connections closed after a timeout.
+ */
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { FramerFactory, InboundHandler, SendErrorHandler } from './types.js';
+
+/** TCP/TLS listen settings; cert and key are PEM for TLS. */
+export interface StreamListenOptions {
+  port?: number;
+  host?: string;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  idleTimeoutMs?: number;
+  /** TLS client side: verify the peer certificate (off by default for self-signed trunks). */
+  rejectUnauthorized?: boolean;
+}
+
+interface Pending {
+  socket: Socket;
+  ready: boolean;
+  queue: Buffer[];
+  waiters: SendErrorHandler[];
+}
+
+/** One listening stream transport plus its pool of connections. */
+export class StreamTransport {
+  private server: Server | undefined;
+  private readonly pool = new Map<string, Pending>();
+  private idleMs = 120_000;
+  private opts: StreamListenOptions = {};
+  /** Connections that closed on a framing error. */
+  framingErrors = 0;
+
+  constructor(
+    readonly protocol: 'tcp' | 'tls',
+    private readonly onData: InboundHandler,
+    private readonly framer: FramerFactory,
+  ) {}
+
+  /** Starts listening and resolves with the bound address. */
+  async listen(opts: StreamListenOptions): Promise<{ address: string; port: number }> {
+    this.opts = opts;
+    this.idleMs = opts.idleTimeoutMs ?? this.idleMs;
+    const onConn = (s: Socket): void => this.adopt(s, true);
+    const server =
+      this.protocol === 'tls'
+        ? createTlsServer({ cert: opts.cert, key: opts.key }, onConn)
+        : createServer(onConn);
+    this.server = server;
+    server.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? (this.protocol === 'tls' ? 5061 : 5060), opts.host ?? '0.0.0.0', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const a = server.address();
+    if (a === null || typeof a === 'string') throw new Error('stream server has no address');
+    return { address: a.address, port: a.port };
+  }
+
+  /** Sends on `conn` when it is still open, else on a pooled or new connection to address:port. */
+  send(data: Buffer, address: string, port: number, conn?: Socket, onError?: SendErrorHandler): void {
+    if (conn && !conn.destroyed && conn.writable) {
+      conn.write(data);
+      return;
+    }
+    const key = keyOf(address, port);
+    let p = this.pool.get(key);
+    if (!p || p.socket.destroyed) p = this.dial(address, port);
+    if (p.ready) p.socket.write(data);
+    else {
+      p.queue.push(data);
+      if (onError) p.waiters.push(onError);
+    }
+  }
+
+  /** Number of open connections. */
+  get connections(): number {
+    return this.pool.size;
+  }
+
+  /** Closes the server and every connection. */
+  async close(): Promise<void> {
+    for (const p of this.pool.values()) p.socket.destroy();
+    this.pool.clear();
+    const s = this.server;
+    this.server = undefined;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private dial(address: string, port: number): Pending {
+    const socket =
+      this.protocol === 'tls'
+        ? tlsConnect({ host: address, port, rejectUnauthorized: this.opts.rejectUnauthorized ?? false })
+        : netConnect({ host: address, port });
+    const p: Pending = { socket, ready: false, queue: [], waiters: [] };
+    this.pool.set(keyOf(address, port), p);
+    socket.once(this.protocol === 'tls' ? 'secureConnect' : 'connect', () => {
+      p.ready = true;
+      for (const b of p.queue) socket.write(b);
+      p.queue = [];
+      p.waiters = [];
+    });
+    socket.once('error', (err) => {
+      for (const w of p.waiters) w(err);
+      p.waiters = [];
+      p.queue = [];
+    });
+    this.adopt(socket, false, p);
+    return p;
+  }
+
+  private adopt(socket: Socket | TLSSocket, inbound: boolean, pending?: Pending): void {
+    const address = normalise(socket.remoteAddress);
+    const port = socket.remotePort ?? 0;
+    // Outbound sockets have no remote address until connected; their key is set by dial().
+    const key = inbound ? keyOf(address, port) : undefined;
+    if (inbound && key) this.pool.set(key, pending ?? { socket, ready: true, queue: [], waiters: [] });
+    socket.setNoDelay(true);
+    socket.setTimeout(this.idleMs, () => socket.destroy());
+    socket.on('error', () => undefined);
+    const framer = this.framer(
+      (msg) => {
+        try {
+          this.onData(msg, {
+            protocol: this.protocol,
+            address: normalise(socket.remoteAddress),
+            port: socket.remotePort ?? port,
+            conn: socket,
+          });
+        } catch {
+          // Handler failures are counted above; the connection stays up.
+        }
+      },
+      () => {
+        this.framingErrors++;
+        socket.destroy();
+      },
+    );
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        framer.push(chunk);
+      } catch {
+        this.framingErrors++;
+        socket.destroy();
+      }
+    });
+    socket.once('close', () => {
+      for (const [k, v] of this.pool) {
+        if (v.socket === socket) {
+          this.pool.delete(k);
+          break;
+        }
+      }
+    });
+  }
+}
+
+function keyOf(address: string, port: number): string {
+  return `${address}|${port}`;
+}
+
+function normalise(a: string | undefined): string {
+  if (!a) return '';
+  return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+}

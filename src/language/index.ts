@@ -1,0 +1,21 @@
+/** The language front ends: `.flow` (Chevrotain) and YAML, both producing the same AST, plus formatters. */
+import type { FlowAst } from './ast.js';
+import type { Diagnostic } from './diagnostics.js';
+import { parseExpressionAt, parseFlow } from './parse-flow.js';
+import type { Expr } from './ast.js';
+
+export type * from './ast.js';
+export type { Diagnostic, Position, SourceRange, Severity } from './diagnostics.js';
+export { hasErrors, fileStart } from './diagnostics.js';
+export { parseFlow } from './parse-flow.js';
+
+/** Parse one expression, e.g. a YAML value or a test input. Never throws. */
+export function parseExpression(text: string, file = '<expression>'): { expr?: Expr; diagnostics: Diagnostic[] } {
+  const r = parseExpressionAt(text, file);
+  return r.ast ? { expr: r.ast, diagnostics: r.diagnostics } : { diagnostics: r.diagnostics };
+}
+
+/** Parse a flow file, choosing the front end by extension (.yaml/.yml or .flow). */
+export function parseSource(file: string, text: string): { ast?: FlowAst; diagnostics: Diagnostic[] } {
+  return parseFlow(file, text);
+}

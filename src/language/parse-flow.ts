@@ -1,0 +1,139 @@
+/**
+ * Entry points of the `.flow` front end. One parser instance serves every parse (Chevrotain analyses the grammar
+ * once); interpolations inside strings are parsed after the main parse, with the same instance.
+ */
+import type { IRecognitionException, IToken } from 'chevrotain';
+import type { Expr, FlowAst, TransitionAst, TypeAst } from './ast.js';
+import type { Diagnostic, SourceRange } from './diagnostics.js';
+import { tokenize, type Base } from './lexer.js';
+import { syntaxDiagnostics } from './messages.js';
+import { FlowParser, type FlowParts } from './parser.js';
+import { error, sortDiagnostics } from './ranges.js';
+import { splitTemplate } from './strings.js';
+
+let shared: FlowParser | undefined;
+function parser(): FlowParser {
+  shared ??= new FlowParser();
+  return shared;
+}
+
+/** The result of parsing a file or a fragment. */
+export interface ParseResult<T> {
+  ast?: T;
+  diagnostics: Diagnostic[];
+}
+
+function endRange(file: string, text: string): SourceRange {
+  const lines = text.split(/\r\n|\r|\n/);
+  const at = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+  return { file, start: at, end: at };
+}
+
+function internal(file: string, e: unknown): Diagnostic {
+  const message = e instanceof Error ? e.message : String(e);
+  return error('CF2999', `internal parser error: ${message}`, { file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+}
+
+/** Parse the interpolations queued while parsing (they may queue more, nested in their own strings). */
+function resolvePending(p: FlowParser, file: string, diags: Diagnostic[]): void {
+  for (let guard = 0; p.pending.length > 0 && guard < 100_000; guard++) {
+    const { expr, tok, content } = p.pending.pop()!;
+    const split = splitTemplate(content, 'flow');
+    for (const prob of split.problems) diags.push(error(prob.code, prob.message, p.inString(tok, prob.offset, prob.length)));
+    expr.parts = split.parts.map((part) => {
+      if ('text' in part) return part.text;
+      const base: Base = {
+        line: (tok.startLine ?? 1) - 1,
+        character: (tok.startColumn ?? 1) + part.offset,
+        offset: tok.startOffset + 1 + part.offset,
+      };
+      return parseWith(p, file, part.expr, base, diags, (q) => q.expression()) ?? { kind: 'null', range: expr.range };
+    });
+  }
+}
+
+/** Lex `text` as a fragment and run one rule over it, adding every problem to `diags`. */
+function parseWith<T>(p: FlowParser, file: string, text: string, base: Base | undefined, diags: Diagnostic[], rule: (p: FlowParser) => T): T | undefined {
+  const lex = tokenize(file, text, false, base);
+  diags.push(...lex.diagnostics);
+  const saved = p.pending;
+  p.begin(file, lex.tokens);
+  p.pending = saved;
+  const result = rule(p);
+  const end = base ? { file, start: { line: base.line, character: base.character + text.length }, end: { line: base.line, character: base.character + text.length } } : endRange(file, text);
+  diags.push(...syntaxDiagnostics(file, p.errors as IRecognitionException[], end), ...p.diags);
+  return result;
+}
+
+function fileName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.(flow|ya?ml)$/i, '') || 'flow';
+}
+
+/** Parse a `.flow` file. Never throws; with syntax errors the AST holds whatever recovery could build. */
+export function parseFlow(file: string, text: string): ParseResult<FlowAst> {
+  const diags: Diagnostic[] = [];
+  try {
+    const p = parser();
+    const lex = tokenize(file, text, true);
+    diags.push(...lex.diagnostics);
+    p.pending = [];
+    p.begin(file, lex.tokens);
+    const parts: FlowParts | undefined = p.flowFile();
+    diags.push(...syntaxDiagnostics(file, p.errors as IRecognitionException[], endRange(file, text)), ...p.diags);
+    resolvePending(p, file, diags);
+    const ast = parts ? assemble(file, text, parts, diags) : undefined;
+    return ast ? { ast, diagnostics: sortDiagnostics(diags) } : { diagnostics: sortDiagnostics(diags) };
+  } catch (e) {
+    diags.push(internal(file, e));
+    return { diagnostics: sortDiagnostics(diags) };
+  }
+}
+
+function assemble(file: string, text: string, parts: FlowParts, diags: Diagnostic[]): FlowAst {
+  const whole: SourceRange = { file, start: { line: 0, character: 0 }, end: endRange(file, text).end };
+  let name = parts.header?.name;
+  if (!name) {
+    const at = { file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    diags.push(error('CF2010', "a flow file starts with 'flow <name>'", at, 'add a first line such as `flow my-flow`'));
+    name = { name: fileName(file), range: at };
+  }
+  const ast: FlowAst = { kind: 'flow', file, format: 'flow', name, configs: parts.configs, entries: parts.entries, states: parts.states, range: whole };
+  if (parts.header?.description !== undefined) ast.description = parts.header.description;
+  return ast;
+}
+
+function fragment<T>(text: string, file: string, base: Base | undefined, rule: (p: FlowParser) => T): ParseResult<T> {
+  const diags: Diagnostic[] = [];
+  try {
+    const p = parser();
+    p.pending = [];
+    const result = parseWith(p, file, text, base, diags, rule);
+    resolvePending(p, file, diags);
+    const ok = result !== undefined && result !== null;
+    return ok ? { ast: result, diagnostics: sortDiagnostics(diags) } : { diagnostics: sortDiagnostics(diags) };
+  } catch (e) {
+    diags.push(internal(file, e));
+    return { diagnostics: sortDiagnostics(diags) };
+  }
+}
+
+/** Parse one expression (YAML values, tests, tools). `base` places it inside a larger file. */
+export function parseExpressionAt(text: string, file: string, base?: Base): ParseResult<Expr> {
+  return fragment(text, file, base, (p) => p.expression());
+}
+
+/** Parse a transition written the YAML way: `target`, `-> target`, `ask max 3 else goodbye`. */
+export function parseTransitionAt(text: string, file: string, base?: Base): ParseResult<TransitionAst> {
+  return fragment(text, file, base, (p) => p.looseTransition());
+}
+
+/** Parse a request-field type: `string`, `string | number`, `"a" | "b"`. */
+export function parseTypeAt(text: string, file: string, base?: Base): ParseResult<TypeAst> {
+  return fragment(text, file, base, (p) => p.type());
+}
+
+/** A token's type name, for tests and tools. */
+export function tokenNames(text: string): string[] {
+  return tokenize('<tokens>', text, true).tokens.map((t: IToken) => t.tokenType.name);
+}

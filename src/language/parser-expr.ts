@@ -1,0 +1,200 @@
+/**
+ * The expression grammar. Binary operators are parsed flat (`unary (op unary)*`) and folded by precedence in
+ * one action, which keeps the parser fast: no rule per precedence level.
+ * Precedence, lowest first: `??`, `||`, `&&`, `== !=`, `< <= > >=`, `+ -`, `* / %`; then unary `! -`, then
+ * postfix `.name`, `[index]`, and calls `name(args)`.
+ */
+import type { IToken } from 'chevrotain';
+import type { IOrAlt } from 'chevrotain';
+import type { Expr, ObjectExpr } from './ast.js';
+import { BINARY_TOKENS, ParserSupport } from './parser-support.js';
+import { span } from './ranges.js';
+import * as T from './tokens.js';
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds in a duration literal such as `1m30s`. */
+export function durationMs(text: string): number {
+  let ms = 0;
+  for (const m of text.matchAll(DURATION_PART)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return ms;
+}
+
+/** Parser base holding the expression rules. */
+export abstract class ExpressionParser extends ParserSupport {
+  readonly expression = this.RULE('expression', (): Expr => {
+    const operands: Expr[] = [];
+    const ops: IToken[] = [];
+    operands.push(this.SUBRULE(this.unary));
+    this.MANY(() => {
+      ops.push(this.OR(this.binaryAlternatives()));
+      operands.push(this.SUBRULE2(this.unary));
+    });
+    return this.ACTION(() => {
+      const filled = operands.map((e) => e ?? this.hole());
+      return ops.length === 0 ? filled[0]! : this.foldBinary(filled, ops);
+    });
+  });
+
+  readonly unary = this.RULE('unary', (): Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const bang = this.CONSUME(T.Bang);
+          const operand = this.SUBRULE(this.unary);
+          return this.ACTION((): Expr => {
+            const o = operand ?? this.hole();
+            return { kind: 'unary', op: '!', operand: o, range: span(this.r(bang), o.range) };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const minus = this.CONSUME(T.Minus);
+          const operand = this.SUBRULE2(this.unary);
+          return this.ACTION(() => this.negate(minus, operand ?? this.hole()));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfix) },
+    ]),
+  );
+
+  readonly postfix = this.RULE('postfix', (): Expr => {
+    let e = this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            const name = this.CONSUME(T.Word);
+            this.ACTION(() => {
+              const object = e ?? this.hole();
+              e = { kind: 'member', object, name: name.image, range: span(object.range, this.r(name)) };
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            const index = this.SUBRULE(this.expression);
+            const close = this.CONSUME(T.RBracket);
+            this.ACTION(() => {
+              const object = e ?? this.hole();
+              e = { kind: 'index', object, index: index ?? this.hole(), range: span(object.range, this.r(close)) };
+            });
+          },
+        },
+      ]);
+    });
+    return e;
+  });
+
+  readonly primary = this.RULE('primary', (): Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const s = this.CONSUME(T.StringLiteral);
+          return this.ACTION(() => this.stringExpr(s));
+        },
+      },
+      {
+        ALT: () => {
+          const n = this.CONSUME(T.NumberLiteral);
+          return this.ACTION((): Expr => ({ kind: 'number', value: Number(n.image), range: this.r(n) }));
+        },
+      },
+      {
+        ALT: () => {
+          const d = this.CONSUME(T.Duration);
+          return this.ACTION((): Expr => ({ kind: 'duration', ms: durationMs(d.image), text: d.image, range: this.r(d) }));
+        },
+      },
+      { ALT: () => this.literal(this.CONSUME(T.True), true) },
+      { ALT: () => this.literal(this.CONSUME(T.False), false) },
+      { ALT: () => this.literal(this.CONSUME(T.Null), null) },
+      { ALT: () => this.SUBRULE(this.nameOrCall) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const inner = this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+          return inner;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.objectLiteral) },
+      { ALT: () => this.SUBRULE(this.arrayLiteral) },
+    ]),
+  );
+
+  readonly nameOrCall = this.RULE('nameOrCall', (): Expr => {
+    const name = this.CONSUME(T.Name);
+    let args: Expr[] | undefined;
+    let close: IToken | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      args = this.SUBRULE(this.exprList);
+      close = this.CONSUME(T.RParen);
+    });
+    return this.ACTION((): Expr => {
+      const range = this.r(name);
+      if (!args || !close) return { kind: 'var', name: name.image, range };
+      return { kind: 'call', fn: name.image, fnRange: range, args, range: span(range, this.r(close)) };
+    });
+  });
+
+  /** Comma-separated expressions, a trailing comma allowed (call arguments, array items). */
+  readonly exprList = this.RULE('exprList', (): Expr[] => {
+    const items: Expr[] = [];
+    this.OPTION(() => {
+      items.push(this.SUBRULE(this.expression));
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        items.push(this.SUBRULE2(this.expression));
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    return this.ACTION(() => items.map((e) => e ?? this.hole()));
+  });
+
+  readonly arrayLiteral = this.RULE('arrayLiteral', (): Expr => {
+    const open = this.CONSUME(T.LBracket);
+    const items = this.SUBRULE(this.exprList);
+    const close = this.CONSUME(T.RBracket);
+    return this.ACTION((): Expr => ({ kind: 'array', items, range: span(this.r(open), this.r(close)) }));
+  });
+
+  readonly objectLiteral = this.RULE('objectLiteral', (): Expr => {
+    const open = this.CONSUME(T.LBrace);
+    const entries: ObjectExpr['entries'] = [];
+    const entry = (): void => {
+      const key = this.OR([{ ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+      this.CONSUME(T.Colon);
+      const value = this.SUBRULE(this.expression);
+      this.ACTION(() => {
+        const name = key.tokenType === T.StringLiteral ? this.plainString(key, 'an object key') : key.image;
+        entries.push({ key: name, keyRange: this.r(key), value: value ?? this.hole() });
+      });
+    };
+    this.OPTION(() => {
+      entry();
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        entry();
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    const close = this.CONSUME(T.RBrace);
+    return this.ACTION((): Expr => ({ kind: 'object', entries, range: span(this.r(open), this.r(close)) }));
+  });
+
+  private binaryAlts: Array<IOrAlt<IToken>> | undefined;
+  private binaryAlternatives(): Array<IOrAlt<IToken>> {
+    this.binaryAlts ??= BINARY_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t) }));
+    return this.binaryAlts;
+  }
+
+  private literal(tok: IToken, value: boolean | null): Expr {
+    return this.ACTION((): Expr => (value === null ? { kind: 'null', range: this.r(tok) } : { kind: 'bool', value, range: this.r(tok) }));
+  }
+}

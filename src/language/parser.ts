@@ -1,0 +1,580 @@
+/**
+ * The `.flow` grammar (Chevrotain, embedded actions building the AST directly). One instance is created once
+ * and reused; see parse-flow.ts. Line structure comes from the lexer's Newline / Indent / Dedent tokens.
+ */
+import type { IToken } from 'chevrotain';
+import { CallMatchField } from './ast.js';
+import type {
+  ArgAst,
+  CallEntryAst,
+  ConfigDeclAst,
+  EntryAst,
+  Expr,
+  FieldAst,
+  HttpEntryAst,
+  Ident,
+  OutcomeAst,
+  StartEntryAst,
+  StateAst,
+  StatementAst,
+  StepAst,
+  SwitchAst,
+  TransitionAst,
+  TypeAst,
+} from './ast.js';
+import type { SourceRange } from './diagnostics.js';
+import { ExpressionParser } from './parser-expr.js';
+import { span } from './ranges.js';
+import { argDecl, markPositional, normalizeArgValue, positionalArg, stepDecl } from './step-args.js';
+import * as T from './tokens.js';
+
+/** The parse of a whole file, before it becomes a FlowAst (parse-flow.ts adds the file-level defaults). */
+export interface FlowParts {
+  header?: { name: Ident; description?: string; range: SourceRange };
+  configs: ConfigDeclAst[];
+  entries: EntryAst[];
+  states: StateAst[];
+}
+
+const BASE_TYPES = ['string', 'number', 'boolean', 'object', 'array', 'any'] as const;
+const MATCHERS: readonly string[] = Object.values(CallMatchField);
+
+/** The `.flow` parser. */
+export class FlowParser extends ExpressionParser {
+  // ------------------------------------------------------------------------------------------- file
+
+  /** What the file rule has built so far, returned even when recovery has to give up. */
+  private fileParts: FlowParts = { configs: [], entries: [], states: [] };
+
+  readonly flowFile = this.RULE(
+    'flowFile',
+    (): FlowParts => {
+    const parts: FlowParts = { configs: [], entries: [], states: [] };
+    this.ACTION(() => (this.fileParts = parts));
+    this.OPTION(() => {
+      const h = this.SUBRULE(this.flowHeader);
+      this.ACTION(() => (parts.header = h));
+    });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { const c = this.SUBRULE(this.configDecl); this.ACTION(() => c && parts.configs.push(c)); } },
+        { ALT: () => { const e = this.SUBRULE(this.entryDecl); this.ACTION(() => e && parts.entries.push(e)); } },
+        { ALT: () => { const s = this.SUBRULE(this.stateDecl); this.ACTION(() => s && parts.states.push(s)); } },
+      ]);
+    });
+    return parts;
+    },
+    { recoveryValueFunc: () => this.fileParts },
+  );
+
+  readonly flowHeader = this.RULE('flowHeader', () => {
+    const kw = this.CONSUME(T.Flow);
+    const name = this.CONSUME(T.Name);
+    this.CONSUME(T.Newline);
+    const doc = this.OPTION(() => this.SUBRULE(this.docBlock));
+    return this.ACTION(() => ({ name: this.ident(name), description: doc, range: span(this.r(kw), this.r(name)) }));
+  });
+
+  /** Indented string lines under a declaration: its documentation. */
+  readonly docBlock = this.RULE('docBlock', (): string => {
+    const lines: string[] = [];
+    this.CONSUME(T.Indent);
+    this.AT_LEAST_ONE(() => {
+      const s = this.CONSUME(T.StringLiteral);
+      this.CONSUME(T.Newline);
+      this.ACTION(() => lines.push(this.plainString(s, 'a doc string')));
+    });
+    this.CONSUME(T.Dedent);
+    return lines.join('\n');
+  });
+
+  readonly configDecl = this.RULE('configDecl', (): ConfigDeclAst => {
+    const kw = this.CONSUME(T.Config);
+    const name = this.CONSUME(T.Name);
+    const value = this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      return this.SUBRULE(this.expression);
+    });
+    this.CONSUME(T.Newline);
+    const doc = this.OPTION2(() => this.SUBRULE(this.docBlock));
+    return this.ACTION(() => {
+      const decl: ConfigDeclAst = { name: this.ident(name), range: span(this.r(kw), value?.range ?? this.r(name)) };
+      if (value) decl.default = value;
+      if (doc !== undefined) decl.doc = doc;
+      return decl;
+    });
+  });
+
+  // ------------------------------------------------------------------------------------------- entries
+
+  readonly entryDecl = this.RULE('entryDecl', (): EntryAst => {
+    const on = this.CONSUME(T.On);
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.callEntry, { ARGS: [on] }) },
+      { ALT: () => this.SUBRULE(this.httpEntry, { ARGS: [on] }) },
+      { ALT: () => this.SUBRULE(this.startEntry, { ARGS: [on] }) },
+    ]);
+  });
+
+  readonly callEntry = this.RULE('callEntry', (on: IToken): CallEntryAst => {
+    this.CONSUME(T.Call);
+    const matchers: CallEntryAst['matchers'] = [];
+    this.MANY(() => {
+      const field = this.CONSUME(T.Name);
+      const pattern = this.SUBRULE(this.expression);
+      this.ACTION(() => {
+        const range = span(this.r(field), pattern?.range ?? this.r(field));
+        if (!MATCHERS.includes(field.image)) {
+          this.report('CF2012', `unknown call matcher '${field.image}'`, this.r(field), `use ${MATCHERS.join(', ')}`);
+        } else matchers.push({ field: field.image as CallMatchField, pattern: pattern ?? this.hole(range), range });
+      });
+    });
+    const transition = this.SUBRULE(this.transition);
+    this.CONSUME(T.Newline);
+    return this.ACTION(() => ({ kind: 'call', matchers, transition, range: span(this.r(on), transition.range) }));
+  });
+
+  readonly httpEntry = this.RULE('httpEntry', (on: IToken): HttpEntryAst => {
+    this.CONSUME(T.Http);
+    const method = this.CONSUME(T.Name);
+    const path = this.CONSUME(T.HttpPath);
+    const entry = this.ACTION(
+      (): HttpEntryAst => ({
+        kind: 'http',
+        method: this.ident(method),
+        path: { value: path.image, range: this.r(path) },
+        request: [],
+        transition: { target: { name: '', range: this.r(path) }, range: this.r(path) },
+        range: span(this.r(on), this.r(path)),
+      }),
+    );
+    let seenTransition = false;
+    let seenRequest = false;
+    this.OPTION(() => {
+      const t = this.SUBRULE(this.transition);
+      this.ACTION(() => { entry.transition = t; seenTransition = true; });
+    });
+    this.CONSUME(T.Newline);
+    this.OPTION2(() => {
+      this.CONSUME(T.Indent);
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              const s = this.CONSUME(T.StringLiteral);
+              this.CONSUME2(T.Newline);
+              this.ACTION(() => {
+                const text = this.plainString(s, 'a doc string');
+                entry.doc = entry.doc === undefined ? text : `${entry.doc}\n${text}`;
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const kw = this.CONSUME(T.Auth);
+              const scheme = this.CONSUME2(T.Name);
+              this.ACTION(() => (this.step = undefined));
+              const args = this.SUBRULE(this.namedArgs);
+              this.CONSUME3(T.Newline);
+              this.ACTION(() => {
+                if (entry.auth) this.report('CF2014', 'this http entry already has an auth line', this.r(kw));
+                const last = args[args.length - 1];
+                entry.auth = { scheme: this.ident(scheme), args, range: span(this.r(kw), last?.range ?? this.r(scheme)) };
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const kw = this.CONSUME(T.Request);
+              this.CONSUME4(T.Newline);
+              this.CONSUME2(T.Indent);
+              this.MANY2(() => {
+                const f = this.SUBRULE(this.field);
+                this.CONSUME5(T.Newline);
+                const doc = this.OPTION3(() => this.SUBRULE(this.docBlock));
+                this.ACTION(() => {
+                  if (doc !== undefined && f) f.doc = doc;
+                  if (f) entry.request.push(f);
+                });
+              });
+              this.CONSUME(T.Dedent);
+              this.ACTION(() => {
+                if (seenRequest) this.report('CF2014', 'this http entry already has a request block', this.r(kw));
+                seenRequest = true;
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const kw = this.CONSUME(T.Invalid);
+              const t = this.SUBRULE2(this.transition);
+              this.CONSUME6(T.Newline);
+              this.ACTION(() => {
+                if (entry.invalid) this.report('CF2014', "this http entry already has an 'invalid' line", this.r(kw));
+                entry.invalid = t;
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const t = this.SUBRULE3(this.transition);
+              this.CONSUME7(T.Newline);
+              this.ACTION(() => {
+                if (seenTransition) this.report('CF2014', "this http entry already has a '-> state' line", t.range);
+                entry.transition = t;
+                seenTransition = true;
+              });
+            },
+          },
+        ]);
+      });
+      this.CONSUME2(T.Dedent);
+    });
+    return this.ACTION(() => {
+      if (!seenTransition) {
+        this.report('CF2015', "this http entry has no '-> state' line", entry.range, 'add a line `-> state` under the entry');
+      }
+      entry.range = span(entry.range, entry.transition.range);
+      return entry;
+    });
+  });
+
+  readonly startEntry = this.RULE('startEntry', (on: IToken): StartEntryAst => {
+    this.CONSUME(T.Start);
+    const params: FieldAst[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.OPTION2(() => {
+        const f = this.SUBRULE(this.field);
+        this.ACTION(() => f && params.push(f));
+        this.MANY(() => {
+          this.CONSUME(T.Comma);
+          const g = this.SUBRULE2(this.field);
+          this.ACTION(() => g && params.push(g));
+        });
+        this.OPTION3(() => this.CONSUME2(T.Comma));
+      });
+      this.CONSUME(T.RParen);
+    });
+    const transition = this.SUBRULE(this.transition);
+    this.CONSUME(T.Newline);
+    return this.ACTION(() => ({ kind: 'start', params, transition, range: span(this.r(on), transition.range) }));
+  });
+
+  /** `name?: type = default` in a request block or a start parameter list. */
+  readonly field = this.RULE('field', (): FieldAst => {
+    const name = this.CONSUME(T.Name);
+    const q = this.OPTION(() => this.CONSUME(T.Question));
+    this.CONSUME(T.Colon);
+    const type = this.SUBRULE(this.type);
+    const value = this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      return this.SUBRULE(this.expression);
+    });
+    return this.ACTION(() => {
+      const f: FieldAst = { name: this.ident(name), type, optional: q !== undefined, range: span(this.r(name), value?.range ?? type.range) };
+      if (value) f.default = value;
+      return f;
+    });
+  });
+
+  /** `string`, `"inbound"`, or a union `string | number`. */
+  readonly type = this.RULE('type', (): TypeAst => {
+    const types: TypeAst[] = [];
+    const atom = (): void => {
+      this.OR([
+        {
+          ALT: () => {
+            const n = this.CONSUME(T.Name);
+            this.ACTION(() => {
+              if (!(BASE_TYPES as readonly string[]).includes(n.image)) {
+                this.report('CF2011', `unknown type '${n.image}'`, this.r(n), `use ${BASE_TYPES.join(', ')} or a "literal"`);
+              }
+              types.push({ kind: 'base', name: n.image as (typeof BASE_TYPES)[number], range: this.r(n) });
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const s = this.CONSUME(T.StringLiteral);
+            this.ACTION(() => types.push({ kind: 'literal', value: this.plainString(s, 'a literal type'), range: this.r(s) }));
+          },
+        },
+      ]);
+    };
+    atom();
+    this.MANY(() => {
+      this.CONSUME(T.Pipe);
+      atom();
+    });
+    return this.ACTION(() => {
+      if (types.length === 1) return types[0]!;
+      return { kind: 'union', types, range: span(types[0]!.range, types[types.length - 1]!.range) };
+    });
+  });
+
+  // ------------------------------------------------------------------------------------------- states
+
+  readonly stateDecl = this.RULE('stateDecl', (): StateAst => {
+    const kw = this.CONSUME(T.State);
+    const name = this.CONSUME(T.Name);
+    this.CONSUME(T.Newline);
+    const body: StatementAst[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.Indent);
+      this.MANY(() => {
+        const s = this.SUBRULE(this.statement);
+        this.ACTION(() => s && body.push(s));
+      });
+      this.CONSUME(T.Dedent);
+    });
+    return this.ACTION(() => {
+      const last = body[body.length - 1];
+      return { name: this.ident(name), body, range: span(this.r(kw), last?.range ?? this.r(name)) };
+    });
+  });
+
+  readonly statement = this.RULE('statement', (): StatementAst =>
+    this.OR([
+      { ALT: () => this.SUBRULE(this.setStatement) },
+      { ALT: () => this.SUBRULE(this.ifStatement) },
+      { ALT: () => this.SUBRULE(this.switchStatement) },
+      { ALT: () => this.SUBRULE(this.gotoStatement) },
+      { ALT: () => this.SUBRULE(this.arrowStatement) },
+      { ALT: () => this.SUBRULE(this.stepStatement) },
+    ]),
+  );
+
+  readonly setStatement = this.RULE('setStatement', (): StatementAst => {
+    const kw = this.CONSUME(T.SetKw);
+    const first = this.CONSUME(T.Name);
+    const rest: IToken[] = [];
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      rest.push(this.CONSUME(T.Word));
+    });
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expression);
+    this.CONSUME(T.Newline);
+    return this.ACTION(() => {
+      const target = [first, ...rest].map((t) => this.ident(t));
+      const v = value ?? this.hole();
+      return { kind: 'set', target, value: v, range: span(this.r(kw), v.range) };
+    });
+  });
+
+  readonly ifStatement = this.RULE('ifStatement', (): StatementAst => {
+    const kw = this.CONSUME(T.If);
+    const cond = this.SUBRULE(this.expression);
+    const then = this.SUBRULE(this.transition);
+    const otherwise = this.OPTION(() => {
+      this.CONSUME(T.Else);
+      return this.SUBRULE2(this.transition);
+    });
+    this.CONSUME(T.Newline);
+    return this.ACTION(() => {
+      const end = otherwise ?? then;
+      const stmt: StatementAst = { kind: 'if', cond: cond ?? this.hole(), then, range: span(this.r(kw), end.range) };
+      if (otherwise) stmt.else = otherwise;
+      return stmt;
+    });
+  });
+
+  readonly switchStatement = this.RULE('switchStatement', (): SwitchAst => {
+    const kw = this.CONSUME(T.Switch);
+    const subject = this.SUBRULE(this.expression);
+    this.CONSUME(T.Newline);
+    const stmt = this.ACTION((): SwitchAst => ({ kind: 'switch', subject: subject ?? this.hole(), cases: [], range: this.r(kw) }));
+    this.CONSUME(T.Indent);
+    this.AT_LEAST_ONE(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const c = this.CONSUME(T.Case);
+            const values: Expr[] = [];
+            values.push(this.SUBRULE2(this.expression));
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              values.push(this.SUBRULE3(this.expression));
+            });
+            const t = this.SUBRULE(this.transition);
+            this.CONSUME2(T.Newline);
+            this.ACTION(() => {
+              stmt.cases.push({ values: values.map((v) => v ?? this.hole()), transition: t, range: span(this.r(c), t.range) });
+              stmt.range = span(stmt.range, t.range);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const d = this.CONSUME(T.Default);
+            const t = this.SUBRULE2(this.transition);
+            this.CONSUME3(T.Newline);
+            this.ACTION(() => {
+              if (stmt.default) this.report('CF2013', "this switch already has a 'default' line", this.r(d));
+              stmt.default = t;
+              stmt.range = span(stmt.range, t.range);
+            });
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.Dedent);
+    return stmt;
+  });
+
+  readonly gotoStatement = this.RULE('gotoStatement', (): StatementAst => {
+    const kw = this.CONSUME(T.Goto);
+    const transition = this.SUBRULE(this.transitionTail);
+    this.CONSUME(T.Newline);
+    return this.ACTION(() => ({ kind: 'goto', transition, range: span(this.r(kw), transition.range) }));
+  });
+
+  readonly arrowStatement = this.RULE('arrowStatement', (): StatementAst => {
+    const transition = this.SUBRULE(this.transition);
+    this.CONSUME(T.Newline);
+    return this.ACTION(() => ({ kind: 'goto', transition, arrow: true, range: transition.range }));
+  });
+
+  readonly stepStatement = this.RULE('stepStatement', (): StepAst => {
+    const name = this.CONSUME(T.Name);
+    const step = this.ACTION((): StepAst => {
+      this.step = stepDecl(name.image);
+      return { kind: 'step', name: this.ident(name), args: [], outcomes: [], range: this.r(name) };
+    });
+    this.OPTION({
+      GATE: () => this.positionalGate(),
+      DEF: () => {
+        const value = this.SUBRULE(this.expression);
+        this.ACTION(() => {
+          const decl = this.step;
+          const pos = positionalArg(decl);
+          const v = value ?? this.hole();
+          if (decl && !pos) {
+            this.report('CF2016', `'${name.image}' has no unnamed argument`, v.range, 'write the argument name before the value');
+            return;
+          }
+          const argName = pos?.name ?? '';
+          step.args.push({ name: { name: argName, range: v.range }, value: normalizeArgValue(pos, v), positional: true, range: v.range });
+        });
+      },
+    });
+    const named = this.SUBRULE(this.namedArgs);
+    this.OPTION2(() => {
+      this.CONSUME(T.Into);
+      const v = this.CONSUME2(T.Name);
+      this.ACTION(() => (step.into = this.ident(v)));
+    });
+    this.CONSUME(T.Newline);
+    this.OPTION3(() => {
+      this.CONSUME(T.Indent);
+      this.AT_LEAST_ONE(() => {
+        const o = this.SUBRULE(this.outcomeLine);
+        this.ACTION(() => o && step.outcomes.push(o));
+      });
+      this.CONSUME(T.Dedent);
+    });
+    return this.ACTION(() => {
+      step.args = markPositional(this.step, [...step.args, ...named]);
+      const ends = [step.range, ...step.args.map((a) => a.range), ...(step.into ? [step.into.range] : [])];
+      step.range = span(step.range, ends.reduce((a, b) => (b.end.line > a.end.line || (b.end.line === a.end.line && b.end.character > a.end.character) ? b : a)));
+      this.step = undefined;
+      return step;
+    });
+  });
+
+  /** `name value` pairs and flags, shaped by the current step's catalog entry (see ParserSupport gates). */
+  readonly namedArgs = this.RULE('namedArgs', (): ArgAst[] => {
+    const args: ArgAst[] = [];
+    this.MANY(() => {
+      const name = this.CONSUME(T.Name);
+      const value = this.OPTION({
+        GATE: () => this.valueGate(name.image),
+        DEF: () => this.SUBRULE(this.expression),
+      });
+      this.ACTION(() => {
+        const id = this.ident(name);
+        const v: Expr = value ?? { kind: 'bool', value: true, range: id.range };
+        const decl = argDecl(this.step, name.image);
+        args.push({ name: id, value: normalizeArgValue(decl, v), range: span(id.range, v.range) });
+      });
+    });
+    return args;
+  });
+
+  readonly outcomeLine = this.RULE('outcomeLine', (): OutcomeAst => {
+    const on = this.CONSUME(T.On);
+    const name = this.CONSUME(T.Name);
+    const transition = this.SUBRULE(this.transition);
+    this.CONSUME(T.Newline);
+    return this.ACTION(() => {
+      const outcome = this.ident(name);
+      if (outcome.name === 'other') outcome.name = '*';
+      return { outcome, transition, range: span(this.r(on), transition.range) };
+    });
+  });
+
+  // ------------------------------------------------------------------------------------------- transitions
+
+  readonly transition = this.RULE('transition', (): TransitionAst => {
+    const arrow = this.CONSUME(T.Arrow);
+    const tail = this.SUBRULE(this.transitionTail);
+    return this.ACTION(() => ({ ...tail, range: span(this.r(arrow), tail.range) }));
+  });
+
+  /** `target [max N [else -> other]]`. */
+  readonly transitionTail = this.RULE('transitionTail', (): TransitionAst => {
+    const target = this.CONSUME(T.Name);
+    const t = this.ACTION((): TransitionAst => ({ target: this.ident(target), range: this.r(target) }));
+    this.OPTION(() => {
+      this.CONSUME(T.Max);
+      const n = this.CONSUME(T.NumberLiteral);
+      this.ACTION(() => {
+        const value = Number(n.image);
+        if (!Number.isInteger(value) || value < 1) this.report('CF2017', "'max' needs a whole number of times, at least 1", this.r(n));
+        t.max = { value, range: this.r(n) };
+        t.range = span(t.range, this.r(n));
+      });
+      this.OPTION2(() => {
+        this.CONSUME(T.Else);
+        const e = this.SUBRULE(this.transition);
+        this.ACTION(() => {
+          t.else = e;
+          t.range = span(t.range, e.range);
+        });
+      });
+    });
+    return t;
+  });
+
+  /** A transition as YAML writes it: `target`, `-> target`, `ask max 3 else goodbye`. */
+  readonly looseTransition = this.RULE('looseTransition', (): TransitionAst => {
+    const arrow = this.OPTION(() => this.CONSUME(T.Arrow));
+    const target = this.CONSUME(T.Name);
+    const t = this.ACTION((): TransitionAst => ({ target: this.ident(target), range: span(arrow ? this.r(arrow) : this.r(target), this.r(target)) }));
+    this.OPTION2(() => {
+      this.CONSUME(T.Max);
+      const n = this.CONSUME(T.NumberLiteral);
+      this.ACTION(() => {
+        const value = Number(n.image);
+        if (!Number.isInteger(value) || value < 1) this.report('CF2017', "'max' needs a whole number of times, at least 1", this.r(n));
+        t.max = { value, range: this.r(n) };
+        t.range = span(t.range, this.r(n));
+      });
+      this.OPTION3(() => {
+        this.CONSUME(T.Else);
+        const e = this.SUBRULE(this.looseTransition);
+        this.ACTION(() => {
+          t.else = e;
+          t.range = span(t.range, e.range);
+        });
+      });
+    });
+    return t;
+  });
+
+  constructor() {
+    super();
+    this.performSelfAnalysis();
+  }
+}
