@@ -17,9 +17,9 @@ const RATES = (process.env.BENCH_RATES ?? '250,500,1000,1500,2000,2500,3000')
   .split(',')
   .map(Number)
   .filter((r) => r > 0 && r <= 10_000);
-const SERVER_PORT = 15990;
-const BASELINE_PORT = 15991;
-const CLIENT_PORT = 15992;
+const SERVER_PORT = 17990;
+const BASELINE_PORT = 17991;
+const CLIENT_PORT = 17992;
 
 interface StepResult {
   rate: number;

@@ -3,11 +3,15 @@ import type { FlowAst } from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseExpressionAt, parseFlow } from './parse-flow.js';
 import type { Expr } from './ast.js';
+import { parseYamlFlow } from './yaml/load-yaml.js';
 
 export type * from './ast.js';
 export type { Diagnostic, Position, SourceRange, Severity } from './diagnostics.js';
 export { hasErrors, fileStart } from './diagnostics.js';
 export { parseFlow } from './parse-flow.js';
+export { parseYamlFlow } from './yaml/load-yaml.js';
+export { formatFlow, printExpr, FlowFormat } from './format/index.js';
+export { flowSchema } from './yaml/schema.js';
 
 /** Parse one expression, e.g. a YAML value or a test input. Never throws. */
 export function parseExpression(text: string, file = '<expression>'): { expr?: Expr; diagnostics: Diagnostic[] } {
@@ -15,7 +19,12 @@ export function parseExpression(text: string, file = '<expression>'): { expr?: E
   return r.ast ? { expr: r.ast, diagnostics: r.diagnostics } : { diagnostics: r.diagnostics };
 }
 
-/** Parse a flow file, choosing the front end by extension (.yaml/.yml or .flow). */
+/** Whether a file name is a YAML flow (`.yaml` / `.yml`); anything else is read as `.flow`. */
+export function isYamlFile(file: string): boolean {
+  return /\.ya?ml$/i.test(file);
+}
+
+/** Parse a flow file, choosing the front end by extension (.yaml/.yml → YAML, anything else → `.flow`). Never throws. */
 export function parseSource(file: string, text: string): { ast?: FlowAst; diagnostics: Diagnostic[] } {
-  return parseFlow(file, text);
+  return isYamlFile(file) ? parseYamlFlow(file, text) : parseFlow(file, text);
 }

@@ -119,7 +119,12 @@ function applyLayout(file: string, text: string, raw: IToken[], diagnostics: Dia
           diagnostics.push(error('CF1007', `'${o.tok.image}' is not closed`, rangeOf(file, o.tok)));
         }
         openers.length = 0;
-        newline = createTokenInstance(T.Newline, '', t.startOffset - 1, t.startOffset - 1, t.startLine ?? 1, t.startLine ?? 1, 0, 0);
+        // The line ends after the last token before the break (columns are 1-based).
+        const prev = out[out.length - 1];
+        const line = prev?.endLine ?? prev?.startLine ?? t.startLine ?? 1;
+        const column = (prev?.endColumn ?? 0) + 1;
+        const offset = prev ? prev.endOffset ?? prev.startOffset : t.startOffset - 1;
+        newline = createTokenInstance(T.Newline, '', offset, offset, line, line, column, column);
       }
     }
     if (out.length === 0 || newline) {

@@ -167,25 +167,29 @@ export abstract class ExpressionParser extends ParserSupport {
   readonly objectLiteral = this.RULE('objectLiteral', (): Expr => {
     const open = this.CONSUME(T.LBrace);
     const entries: ObjectExpr['entries'] = [];
-    const entry = (): void => {
-      const key = this.OR([{ ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
-      this.CONSUME(T.Colon);
-      const value = this.SUBRULE(this.expression);
-      this.ACTION(() => {
-        const name = key.tokenType === T.StringLiteral ? this.plainString(key, 'an object key') : key.image;
-        entries.push({ key: name, keyRange: this.r(key), value: value ?? this.hole() });
-      });
-    };
     this.OPTION(() => {
-      entry();
+      const first = this.SUBRULE(this.objectEntry);
+      this.ACTION(() => first && entries.push(first));
       this.MANY(() => {
         this.CONSUME(T.Comma);
-        entry();
+        const next = this.SUBRULE2(this.objectEntry);
+        this.ACTION(() => next && entries.push(next));
       });
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     const close = this.CONSUME(T.RBrace);
     return this.ACTION((): Expr => ({ kind: 'object', entries, range: span(this.r(open), this.r(close)) }));
+  });
+
+  /** `key: value` inside an object literal; the key is a word or a plain string. */
+  readonly objectEntry = this.RULE('objectEntry', (): ObjectExpr['entries'][number] => {
+    const key = this.OR([{ ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.CONSUME(T.Colon);
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => {
+      const name = key.tokenType === T.StringLiteral ? this.plainString(key, 'an object key') : key.image;
+      return { key: name, keyRange: this.r(key), value: value ?? this.hole() };
+    });
   });
 
   private binaryAlts: Array<IOrAlt<IToken>> | undefined;

@@ -8,7 +8,7 @@ import type { BinaryOp, Expr, Ident, StringExpr } from './ast.js';
 import type { Diagnostic, SourceRange } from './diagnostics.js';
 import { messageProvider } from './messages.js';
 import { error, isInvented, span, tokenRange } from './ranges.js';
-import { isArgName } from './step-args.js';
+import { enumValues, isArgName, positionalArg } from './step-args.js';
 import { splitTemplate } from './strings.js';
 import * as T from './tokens.js';
 
@@ -99,7 +99,14 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
     const t = this.LA(1);
     if (!this.startsExpr(t)) return false;
     if (!tokenMatcher(t, T.Name)) return true;
-    if (!this.step || isArgName(this.step, t.image)) return false;
+    if (!this.step) return false;
+    if (isArgName(this.step, t.image)) {
+      // `bridge-to-channel channel`: an argument name with no value after it is a variable given positionally.
+      const decl = this.step.args.find((a) => a.name === t.image);
+      const n2 = this.LA(2);
+      const valueFollows = this.startsExpr(n2) && !(tokenMatcher(n2, T.Name) && isArgName(this.step, n2.image));
+      return !decl?.flag && !valueFollows && positionalArg(this.step) !== undefined;
+    }
     // `record fiel "/x.wav"` is a misspelt argument name followed by its value, not a variable.
     const next = this.LA(2);
     if (VALUE_AFTER_NAME.some((v) => tokenMatcher(next, v))) return false;
@@ -110,8 +117,11 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
   protected valueGate(argName: string): boolean {
     const t = this.LA(1);
     if (!this.startsExpr(t)) return false;
-    if (tokenMatcher(t, T.Name) && isArgName(this.step, t.image)) return false;
     const decl = this.step?.args.find((a) => a.name === argName);
+    // `wait digits digits "12"`: a word that is one of this argument's enum values is its value, even when
+    // the word also names another argument.
+    const isOwnValue = !decl?.flag && tokenMatcher(t, T.Name) && enumValues(decl?.type).includes(t.image);
+    if (tokenMatcher(t, T.Name) && isArgName(this.step, t.image) && !isOwnValue) return false;
     if (decl?.flag) return t.tokenType === T.True || t.tokenType === T.False || t.tokenType === T.LParen;
     return true;
   }

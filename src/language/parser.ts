@@ -281,37 +281,42 @@ export class FlowParser extends ExpressionParser {
   /** `string`, `"inbound"`, or a union `string | number`. */
   readonly type = this.RULE('type', (): TypeAst => {
     const types: TypeAst[] = [];
-    const atom = (): void => {
-      this.OR([
-        {
-          ALT: () => {
-            const n = this.CONSUME(T.Name);
-            this.ACTION(() => {
-              if (!(BASE_TYPES as readonly string[]).includes(n.image)) {
-                this.report('CF2011', `unknown type '${n.image}'`, this.r(n), `use ${BASE_TYPES.join(', ')} or a "literal"`);
-              }
-              types.push({ kind: 'base', name: n.image as (typeof BASE_TYPES)[number], range: this.r(n) });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const s = this.CONSUME(T.StringLiteral);
-            this.ACTION(() => types.push({ kind: 'literal', value: this.plainString(s, 'a literal type'), range: this.r(s) }));
-          },
-        },
-      ]);
-    };
-    atom();
+    const first = this.SUBRULE(this.typeAtom);
+    this.ACTION(() => first && types.push(first));
     this.MANY(() => {
       this.CONSUME(T.Pipe);
-      atom();
+      const next = this.SUBRULE2(this.typeAtom);
+      this.ACTION(() => next && types.push(next));
     });
     return this.ACTION(() => {
       if (types.length === 1) return types[0]!;
+      if (types.length === 0) return { kind: 'base', name: 'any', range: this.hole().range };
       return { kind: 'union', types, range: span(types[0]!.range, types[types.length - 1]!.range) };
     });
   });
+
+  /** One member of a type: a base type name or a string literal. */
+  readonly typeAtom = this.RULE('typeAtom', (): TypeAst =>
+    this.OR([
+      {
+        ALT: () => {
+          const n = this.CONSUME(T.Name);
+          return this.ACTION((): TypeAst => {
+            if (!(BASE_TYPES as readonly string[]).includes(n.image)) {
+              this.report('CF2011', `unknown type '${n.image}'`, this.r(n), `use ${BASE_TYPES.join(', ')} or a "literal"`);
+            }
+            return { kind: 'base', name: n.image as (typeof BASE_TYPES)[number], range: this.r(n) };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const s = this.CONSUME(T.StringLiteral);
+          return this.ACTION((): TypeAst => ({ kind: 'literal', value: this.plainString(s, 'a literal type'), range: this.r(s) }));
+        },
+      },
+    ]),
+  );
 
   // ------------------------------------------------------------------------------------------- states
 
@@ -494,8 +499,11 @@ export class FlowParser extends ExpressionParser {
       });
       this.ACTION(() => {
         const id = this.ident(name);
-        const v: Expr = value ?? { kind: 'bool', value: true, range: id.range };
         const decl = argDecl(this.step, name.image);
+        if (!value && decl && decl.flag !== true) {
+          this.report('CF2018', `'${name.image}' needs a value`, id.range, `write \`${name.image} <value>\``);
+        }
+        const v: Expr = value ?? (decl && decl.flag !== true ? { kind: 'null', range: id.range } : { kind: 'bool', value: true, range: id.range });
         args.push({ name: id, value: normalizeArgValue(decl, v), range: span(id.range, v.range) });
       });
     });

@@ -4,13 +4,13 @@
  * virtual time, and report states, outcomes taken, the HTTP response and the formatted trace.
  */
 import { dirname } from 'node:path';
-import type { EntryIr, FieldIr, FlowIr, HttpEntryIr } from '../../compiler/ir.js';
+import type { EntryIr, FlowIr, HttpEntryIr } from '../../compiler/ir.js';
 import type { SimulatedEngine } from '../../engines/simulated/index.js';
 import { globMatch } from '../../engines/simulated/index.js';
-import type { CallInfo } from '../../ports/call-control.js';
-import { compileExpr } from '../../runtime/eval.js';
+import type { FunctionEnv } from '../../runtime/functions.js';
 import { seededRandom } from '../../runtime/random.js';
 import { Session } from '../../runtime/session.js';
+import { applyFields, baseVars, callVars, requestVars } from '../../runtime/session-vars.js';
 import type { HttpExchange, SessionStarter } from '../../runtime/step-context.js';
 import { formatTrace, type TraceEvent } from '../../runtime/trace.js';
 import { STEP_RUNNERS } from '../../steps/index.js';
@@ -47,18 +47,10 @@ export function pickEntry(ir: FlowIr, entry: TestEntry, entryId?: string): Entry
   return ofKind[0];
 }
 
-/** Apply declared defaults to missing fields (request bodies and start parameters). */
-function withDefaults(fields: readonly FieldIr[], given: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...given };
-  for (const f of fields) {
-    if (out[f.name] === undefined && f.default) out[f.name] = compileExpr(f.default)({ vars: {}, extra: undefined, env: { now: () => 0, random: seededRandom(1) } });
-  }
-  return out;
-}
-
-/** What the flow can read as `call.*`. */
-function callVars(info: CallInfo): Record<string, unknown> {
-  return { id: info.id, from: info.from, to: info.to, from_uri: info.fromUri, to_uri: info.toUri, domain: info.domain, direction: info.direction, headers: info.headers, trunk: info.trunk ?? null };
+/** The session variables, built exactly as the runtime builds them (config defaults, env, session). */
+function sessionVars(engine: SimulatedEngine, ir: FlowIr, id: string, config: Record<string, unknown>, fn: FunctionEnv): Record<string, unknown> {
+  const session = { id, flow: ir.name, version: ir.sourceHash.slice(0, 7), started_at: new Date(engine.clock.now()).toISOString() };
+  return baseVars({ flow: ir, session, config, env: {}, fn });
 }
 
 /** An HTTP exchange that keeps the response. */
@@ -83,18 +75,24 @@ function simSessions(engine: SimulatedEngine, ir: FlowIr, config: Record<string,
         if (r.outcome !== 'answered') return r;
         const entry = ir.entries.find((e) => e.kind === 'start');
         if (entry && (req.flow === '' || req.flow === ir.name)) {
+          const id = `s-${started.length + 2}`;
+          const random = seededRandom(started.length + 2);
+          const fn: FunctionEnv = { now: () => engine.clock.now(), random };
+          const vars = sessionVars(engine, ir, id, config, fn);
+          vars.call = callVars(r.leg.info);
+          vars.params = applyFields(entry.kind === 'start' ? entry.params : [], req.params, vars, fn);
           const s = new Session({
-            id: `s-${started.length + 2}`,
+            id,
             flow: ir,
             version: ir.sourceHash,
             entry,
-            vars: { call: callVars(r.leg.info), params: withDefaults(entry.kind === 'start' ? entry.params : [], req.params), config, env: {}, session: { id: `s-${started.length + 2}` } },
+            vars,
             ports: engine.ports,
             sessions: this,
             runners: STEP_RUNNERS,
             call: r.leg,
             flowDir: dirname(ir.file),
-            random: seededRandom(started.length + 2),
+            random,
             limits: { maxDurationMs: req.maxDurationMs },
           });
           started.push(s);
@@ -118,7 +116,9 @@ export async function runSimSession(req: SessionRequest, flowDir = dirname(req.i
   const { ir, engine } = req;
   const entry = pickEntry(ir, req.entry, req.entryId);
   if (!entry) throw new Error(req.entryId ? `the flow has no entry '${req.entryId}'` : `the flow has no ${req.entry.kind} entry`);
-  const vars: Record<string, unknown> = { config: req.config, env: {}, session: { id: 's-1' } };
+  const random = seededRandom(1);
+  const fn: FunctionEnv = { now: () => engine.clock.now(), random };
+  const vars = sessionVars(engine, ir, 's-1', req.config, fn);
   const t = req.entry;
   const call =
     t.kind === 'call' || (entry.kind === 'call' && t.kind !== 'http')
@@ -128,10 +128,10 @@ export async function runSimSession(req: SessionRequest, flowDir = dirname(req.i
   const http = t.kind === 'http' ? exchange() : undefined;
   if (t.kind === 'http') {
     const params = entry.kind === 'http' ? (matchPath(entry.path, t.path) ?? {}) : {};
-    const body = t.body && typeof t.body === 'object' && !Array.isArray(t.body) && entry.kind === 'http' ? withDefaults(entry.request, t.body as Record<string, unknown>) : t.body;
-    vars.request = { method: t.method, path: t.path, body: body ?? {}, params, query: t.query ?? {}, headers: t.headers ?? {}, errors: [], missing: [] };
+    const request = { method: t.method, path: t.path, body: t.body ?? {}, params, query: t.query ?? {}, headers: t.headers ?? {} };
+    vars.request = requestVars(request, entry.kind === 'http' ? entry.request : [], vars, fn);
   }
-  if (entry.kind === 'start') vars.params = withDefaults(entry.params, t.kind === 'start' ? t.params : {});
+  if (entry.kind === 'start') vars.params = applyFields(entry.params, t.kind === 'start' ? t.params : {}, vars, fn);
   const started: Session[] = [];
   const events: TraceEvent[] = [];
   const session = new Session({
@@ -146,7 +146,7 @@ export async function runSimSession(req: SessionRequest, flowDir = dirname(req.i
     ...(call ? { call } : {}),
     ...(http ? { http } : {}),
     flowDir,
-    random: seededRandom(1),
+    random,
     limits: { maxDurationMs: req.limitMs },
     onTrace: (e) => events.push(e),
   });

@@ -98,6 +98,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpServerDeps): v
 
   app.get('/v1/flows', { preHandler: authenticate, schema: { summary: 'Loaded flows, versions and diagnostics', security } }, () => ({
     flows: services.listFlows(),
+    problems: services.flowProblems?.() ?? [],
   }));
 
   app.post('/v1/flows/reload', { preHandler: authenticate, schema: { summary: 'Reload flows from disk now', security } }, async (_req, reply) => {

@@ -71,6 +71,8 @@ export interface ApiServices {
   hangupCall(id: string): Promise<boolean>;
   originate(body: OriginateBody): Promise<{ ok: true; call: CallSummary } | { ok: false; status: 400 | 404 | 503; error: string; message: string; field?: string }>;
   listFlows(): FlowSummary[];
+  /** Files whose latest text is not served (errors; the previous version keeps serving), with their diagnostics. */
+  flowProblems?(): Array<{ file: string; diagnostics: FlowSummary['diagnostics'] }>;
   reloadFlows(): Promise<{ ok: boolean; flows: FlowSummary[]; rejected: Array<{ file: string; diagnostics: FlowSummary['diagnostics'] }> }>;
   ready(): boolean;
 }

@@ -27,6 +27,8 @@ export type RequestHandler = (req: InboundRequest, res: OutboundResponse) => unk
 /** Options of `createUAS`. */
 export interface UasOptions extends MessageOptions {
   localSdp: string;
+  /** Sees the dialog as soon as the 200 is sent, before the ACK, so a BYE racing the ACK is not missed. */
+  onDialog?: (d: Dialog) => void;
 }
 
 /** Options of `close`. */
@@ -103,6 +105,9 @@ export class SipStack extends EventEmitter implements UacHost {
     );
     this.adopt(d);
     return new Promise<Dialog>((resolve, reject) => {
+      // A dialog torn down before its ACK (a BYE overtaking it) settles the promise instead of hanging.
+      d.once('destroy', () => reject(new SipError(481, 'Dialog Ended Before ACK')));
+      opts.onDialog?.(d);
       res.onSent = (r, bytes) => {
         res.onSent = undefined;
         d.waitForAck(res, parseCSeq(r.get('cseq'))?.seq ?? 0, bytes, (ok) => (ok ? resolve(d) : reject(new SipError(408, 'ACK Timeout'))));

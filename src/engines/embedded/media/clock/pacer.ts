@@ -32,13 +32,17 @@ export interface PacerOptions {
   /** Wake this much before the tick (timers fire late by up to ~1 ms; sending < 1 ms early is harmless). */
   earlyMs?: number;
   now?: () => number;
+  /** Align ticks to times ≡ phaseMs (mod interval) on the clock, so several pacers can interleave. */
+  phaseMs?: number;
+  /** Share a lateness histogram with other pacers (a PacerGroup). */
+  histogram?: LatenessHistogram;
 }
 
 const BUCKET_MS = 0.05;
 const BUCKETS = 2000;
 
 /** Histogram of lateness in 50 µs buckets up to 100 ms. */
-class LatenessHistogram {
+export class LatenessHistogram {
   private readonly counts = new Float64Array(BUCKETS + 1);
   total = 0;
   max = 0;
@@ -77,7 +81,8 @@ export class Pacer {
   private readonly maxCatchUp: number;
   private readonly early: number;
   private readonly now: () => number;
-  private readonly hist = new LatenessHistogram();
+  private readonly hist: LatenessHistogram;
+  private readonly phase: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private start = 0;
   private n = 0;
@@ -90,6 +95,8 @@ export class Pacer {
     this.maxCatchUp = opts.maxCatchUp ?? 5;
     this.early = opts.earlyMs ?? 1;
     this.now = opts.now ?? (() => performance.now());
+    this.phase = opts.phaseMs;
+    this.hist = opts.histogram ?? new LatenessHistogram();
   }
 
   /** Legs currently served. */
@@ -103,7 +110,9 @@ export class Pacer {
     this.index.set(p, this.members.length);
     this.members.push(p);
     if (this.timer === undefined) {
-      this.start = this.now();
+      const now = this.now();
+      const ph = this.phase;
+      this.start = ph === undefined ? now : now - ((((now - ph) % this.interval) + this.interval) % this.interval);
       this.n = 1;
       this.arm();
     }

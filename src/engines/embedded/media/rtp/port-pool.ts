@@ -4,6 +4,8 @@
  * the previous call then land on a closed port rather than in a new call).
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 
 /** Thrown when every even port of the range is in use. */
 export class PortExhaustedError extends Error {
@@ -71,9 +73,27 @@ export interface BoundPair {
   rtcp: Socket;
 }
 
+/**
+ * RTP peers are IP literals from SDP or from received packets. The default lookup (dns.lookup) defers every
+ * send by a process.nextTick even for literals; answering synchronously saves that on the per-packet path.
+ * Names (rare: SDP c= must be an address, RFC 4566 §5.7) still go through dns.lookup.
+ */
+export function literalLookup(
+  hostname: string,
+  options: unknown,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(hostname);
+  if (family !== 0) {
+    callback(null, hostname, family);
+    return;
+  }
+  dnsLookup(hostname, options as LookupOneOptions, callback);
+}
+
 function bindSocket(address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = createSocket({ type: address.includes(':') ? 'udp6' : 'udp4' });
+    const s = createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup as never });
     const onError = (err: Error): void => {
       s.close();
       reject(err);

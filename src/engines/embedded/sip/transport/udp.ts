@@ -15,6 +15,8 @@ export class UdpTransport {
   private socket: Socket | undefined;
   /** Datagrams that failed to send. */
   sendErrors = 0;
+  private inFlight = 0;
+  private readonly drained: (() => void)[] = [];
 
   constructor(private readonly onData: InboundHandler) {}
 
@@ -56,7 +58,9 @@ export class UdpTransport {
       onError?.(new Error('udp transport closed'));
       return;
     }
+    this.inFlight++;
     s.send(data, port, address, (err) => {
+      if (--this.inFlight === 0) for (const fn of this.drained.splice(0)) fn();
       if (err) {
         this.sendErrors++;
         onError?.(err);
@@ -64,11 +68,18 @@ export class UdpTransport {
     });
   }
 
-  /** Closes the socket. */
-  close(): Promise<void> {
+  /** Closes the socket once queued datagrams are out (a final response or BYE sent just before must not be lost). */
+  async close(): Promise<void> {
     const s = this.socket;
     this.socket = undefined;
-    if (!s) return Promise.resolve();
-    return new Promise((resolve) => s.close(() => resolve()));
+    if (!s) return;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 250);
+      this.drained.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 }

@@ -1,0 +1,242 @@
+/**
+ * A tiny toolkit for WebSocket voice bots that speak the Exotel AgentStream (StreamKit) protocol or Twilio
+ * Media Streams. The platform (callflow's `stream-to-websocket` step) is the WebSocket client; the bot is the
+ * server. Copy this file with echo-bot.mjs or dtmf-bot.mjs as the start of your own bot.
+ *
+ * Wire facts (see docs/streaming.md):
+ * - exotel: snake_case, keyed by `stream_sid`; audio is base64 16-bit LE PCM at 8/16/24 kHz, or µ-law 8 kHz
+ *   when `start.media_format.encoding` says `audio/x-mulaw`. Bot audio should come in chunks that are a
+ *   multiple of 20 ms (320 bytes at 8 kHz); Exotel recommends at least 3,200 bytes (200 ms).
+ * - twilio: camelCase, keyed by `streamSid`; audio is base64 µ-law 8 kHz; `clear` echoes pending marks.
+ *
+ * Only the `ws` package is needed. Bad input from the platform is logged and ignored, never fatal.
+ */
+import { WebSocketServer } from 'ws';
+
+/** Parse `--port N --host H --protocol exotel|twilio|auto --chunk-ms N --quiet` into an options object. */
+export function parseBotArgs(argv) {
+  const opts = { port: 8765, host: '127.0.0.1', protocol: 'auto', chunkMs: undefined, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--port') opts.port = Number(next());
+    else if (a === '--host') opts.host = next();
+    else if (a === '--protocol') opts.protocol = next();
+    else if (a === '--chunk-ms') opts.chunkMs = Number(next());
+    else if (a === '--quiet') opts.quiet = true;
+    else if (a === '--help' || a === '-h') opts.help = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  if (!['auto', 'exotel', 'twilio'].includes(opts.protocol)) throw new Error(`--protocol must be exotel, twilio or auto`);
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error('--port must be 0..65535');
+  if (opts.chunkMs !== undefined && !(opts.chunkMs >= 20 && opts.chunkMs % 20 === 0)) throw new Error('--chunk-ms must be a multiple of 20');
+  return opts;
+}
+
+/** Exotel sends numbers as strings or integers; accept both. */
+const num = (v, dflt) => {
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : dflt;
+};
+
+/**
+ * One stream from the platform. Handlers receive normalised events:
+ * start {protocol, streamSid, callSid, from, to, customParameters, encoding: 'pcm'|'mulaw', sampleRate},
+ * media {payload: Buffer, chunk}, dtmf {digit}, mark {name}, stop {reason}.
+ */
+export class BotStream {
+  constructor(ws, forced, log) {
+    this.ws = ws;
+    this.forced = forced;
+    this.log = log;
+    this.protocol = forced === 'auto' ? undefined : forced;
+    this.streamSid = undefined;
+    this.encoding = 'pcm';
+    this.sampleRate = 8000;
+    this.handlers = {};
+  }
+
+  /** Register a handler for a normalised event name. */
+  on(event, fn) {
+    this.handlers[event] = fn;
+    return this;
+  }
+
+  /** Bytes per millisecond of audio in this stream's format. */
+  get bytesPerMs() {
+    return this.encoding === 'mulaw' ? 8 : (this.sampleRate / 1000) * 2;
+  }
+
+  /** Send raw audio bytes (already in the stream's format) to be played to the caller. */
+  sendAudio(bytes) {
+    this.send({ event: 'media', media: { payload: Buffer.from(bytes).toString('base64') } });
+  }
+
+  /** Ask to be told (with a `mark` event) once everything sent before it has played. */
+  sendMark(name) {
+    this.send({ event: 'mark', mark: { name } });
+  }
+
+  /** Barge-in: drop audio queued but not yet played. */
+  clear() {
+    this.send({ event: 'clear' });
+  }
+
+  /** The bot hangs up by closing the socket; the call flow then continues with its `closed` outcome. */
+  hangup(reason = 'bot done') {
+    this.ws.close(1000, reason);
+  }
+
+  send(msg) {
+    if (this.ws.readyState !== this.ws.OPEN || !this.streamSid) return;
+    const key = this.protocol === 'twilio' ? 'streamSid' : 'stream_sid';
+    this.ws.send(JSON.stringify({ ...msg, [key]: this.streamSid }));
+  }
+
+  /** Feed one text frame from the platform. */
+  receive(text) {
+    let msg;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      this.log(`ignoring a frame that is not JSON: ${text.slice(0, 80)}`);
+      return;
+    }
+    if (!msg || typeof msg !== 'object' || typeof msg.event !== 'string') {
+      this.log(`ignoring a message without an event: ${text.slice(0, 80)}`);
+      return;
+    }
+    try {
+      this.dispatch(msg);
+    } catch (err) {
+      this.log(`handler failed on '${msg.event}': ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  dispatch(msg) {
+    const call = (name, ev) => this.handlers[name]?.(ev, this);
+    switch (msg.event) {
+      case 'connected':
+        return;
+      case 'start': {
+        const s = msg.start ?? {};
+        if (!this.protocol) this.protocol = 'sequenceNumber' in msg || 'streamSid' in s ? 'twilio' : 'exotel';
+        const twilio = this.protocol === 'twilio';
+        this.streamSid = msg.stream_sid ?? msg.streamSid ?? s.stream_sid ?? s.streamSid;
+        const fmt = (twilio ? s.mediaFormat : s.media_format) ?? {};
+        this.encoding = twilio || /mulaw|pcmu/i.test(String(fmt.encoding ?? '')) ? 'mulaw' : 'pcm';
+        this.sampleRate = twilio ? 8000 : num(fmt.sample_rate, 8000);
+        return call('start', {
+          protocol: this.protocol,
+          streamSid: this.streamSid,
+          callSid: twilio ? s.callSid : s.call_sid,
+          from: s.from,
+          to: s.to,
+          customParameters: (twilio ? s.customParameters : s.custom_parameters) ?? {},
+          encoding: this.encoding,
+          sampleRate: this.sampleRate,
+        });
+      }
+      case 'media': {
+        const payload = msg.media?.payload;
+        if (typeof payload !== 'string') return this.log('ignoring media without a payload');
+        return call('media', { payload: Buffer.from(payload, 'base64'), chunk: num(msg.media.chunk, 0) });
+      }
+      case 'dtmf':
+        return call('dtmf', { digit: String(msg.dtmf?.digit ?? '') });
+      case 'mark':
+        return call('mark', { name: String(msg.mark?.name ?? '') });
+      case 'stop':
+        return call('stop', { reason: msg.stop?.reason ?? 'stopped' });
+      default:
+        this.log(`ignoring unknown event '${msg.event}'`);
+    }
+  }
+}
+
+/**
+ * Serve a bot: `onStream(stream)` is called for every platform connection and registers handlers on it.
+ * Resolves with the bound port and a close function once listening.
+ */
+export function serveBot(opts, onStream) {
+  const log = opts.quiet ? () => undefined : (line) => console.log(line);
+  const wss = new WebSocketServer({ port: opts.port, host: opts.host, perMessageDeflate: false });
+  wss.on('connection', (ws, req) => {
+    const stream = new BotStream(ws, opts.protocol ?? 'auto', (line) => log(`[${stream.streamSid ?? 'new'}] ${line}`));
+    log(`[new] connection from ${req.socket.remoteAddress} ${req.url ?? ''}`);
+    onStream(stream);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) stream.log('ignoring a binary frame (the protocols use JSON text frames)');
+      else stream.receive(data.toString());
+    });
+    ws.on('error', (err) => stream.log(`socket error: ${err.message}`));
+    ws.on('close', (code) => {
+      stream.log(`closed (${code})`);
+      stream.handlers.close?.({ code }, stream);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    wss.once('error', reject);
+    wss.once('listening', () => {
+      const port = wss.address().port;
+      console.log(`listening on ws://${opts.host}:${port}`);
+      resolve({
+        port,
+        close: () =>
+          new Promise((r) => {
+            for (const c of wss.clients) c.terminate();
+            wss.close(() => r());
+          }),
+      });
+    });
+  });
+}
+
+/** G.711 µ-law encoding of one 16-bit sample (ITU-T G.711, the classic bias-and-segment form). */
+export function mulawEncode(sample) {
+  const BIAS = 0x84;
+  let s = Math.max(-32635, Math.min(32635, sample));
+  const sign = s < 0 ? 0x80 : 0;
+  if (s < 0) s = -s;
+  s += BIAS;
+  let exponent = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (s >> (exponent + 3)) & 0x0f;
+  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+}
+
+/** A sine tone of `ms` milliseconds, encoded in the stream's format (PCM 16-bit LE or µ-law). */
+export function toneBytes(stream, freq, ms, amplitude = 8000) {
+  const n = Math.round((stream.sampleRate * ms) / 1000);
+  const mulaw = stream.encoding === 'mulaw';
+  const out = Buffer.alloc(mulaw ? n : n * 2);
+  for (let i = 0; i < n; i++) {
+    const v = Math.round(amplitude * Math.sin((2 * Math.PI * freq * i) / stream.sampleRate));
+    if (mulaw) out[i] = mulawEncode(v);
+    else out.writeInt16LE(v, i * 2);
+  }
+  return out;
+}
+
+/** Run `main` as a CLI: parse args, print usage on --help or bad options, stop on SIGINT/SIGTERM. */
+export async function runCli(usage, start) {
+  let opts;
+  try {
+    opts = parseBotArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`${err.message}\n${usage}`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    console.log(usage);
+    return;
+  }
+  const server = await start(opts);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -1,0 +1,35 @@
+/**
+ * What the server needs from a telephony engine: the CallControl and Media ports, inbound calls, counters
+ * for /metrics, and a graceful close. The embedded engine is adapted to it in compose.ts; a drachtio
+ * adapter would implement the same shape.
+ */
+import type { CallControl, CallLeg, Media } from '../ports/index.js';
+
+/** Counters read at scrape time. */
+export interface EngineStats {
+  sipTransactions: number;
+  sipMalformed: number;
+  rtpStreams: number;
+}
+
+/** Where the engine's SIP side listens. */
+export interface SipListening {
+  host: string;
+  port: number;
+  transports: string[];
+}
+
+/** A ringing inbound call handed to the server; reject it with `leg.hangup({ status })`. */
+export type IncomingCallHandler = (leg: CallLeg) => void;
+
+/** A started telephony engine. */
+export interface TelephonyEngine {
+  readonly calls: CallControl;
+  readonly media: Media;
+  readonly sip: SipListening;
+  /** Every new inbound INVITE becomes a ringing leg passed here (one handler; set before calls arrive). */
+  onIncomingCall(handler: IncomingCallHandler): void;
+  stats(): EngineStats;
+  /** Release sockets and ports; the server has already ended its calls. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+/**
+ * The Agora-style gateway on two `callflow serve` nodes sharing one Redis: a call placed by `outbound` on
+ * node A is ended by `endcall` sent to node B, and a PIN allocated by node A is cancelled through node B.
+ */
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scenarioDir, uasScenario } from './agora-sipp.js';
+import { portBlock } from './support/ports.js';
+import { startServer, type ApiAnswer, type TestServer } from './support/server.js';
+import { runSipp, settle } from './support/sipp.js';
+
+const FLOWS = fileURLToPath(new URL('../../flows/agora', import.meta.url));
+const ports = portBlock(16160);
+const REDIS = 'redis://127.0.0.1:6379';
+const BASIC = `Basic ${Buffer.from('test:secret').toString('base64')}`;
+/** Short-lived PINs, so nothing the test allocates outlives it in the shared Redis for long. */
+const FLOW_CONFIG = { 'agora-pstn': { dids: { AREA_CODE_NA: ['17377583411'] }, pin_ttl_seconds: 60 } };
+
+describe('bundled flow agora-pstn on two nodes sharing Redis', () => {
+  let a: TestServer;
+  let b: TestServer;
+  const scenarios = scenarioDir();
+  const prefix = `callflow-agora-e2e-${randomUUID()}:`;
+
+  beforeAll(async () => {
+    // The two nodes split the block's RTP range.
+    a = await startServer({ flowsDir: FLOWS, rtp: { min: ports.rtp.min, max: ports.rtp.min + 7 }, storePrefix: prefix, config: { store: REDIS, nodeId: 'agora-a', flowConfig: FLOW_CONFIG } });
+    b = await startServer({ flowsDir: FLOWS, rtp: { min: ports.rtp.min + 8, max: ports.rtp.max }, storePrefix: prefix, config: { store: REDIS, nodeId: 'agora-b', flowConfig: FLOW_CONFIG } });
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    scenarios.cleanup();
+  });
+
+  const pstn = (node: TestServer, body: unknown): Promise<ApiAnswer> => node.api('POST', '/v1/api/pstn', body, { authorization: BASIC });
+
+  // Skipped until the composition root routes CallControl.endCall to the node that owns the call: today
+  // src/server/compose.ts gives the runtime the engine's own CallControl, whose endCall only finds local legs.
+  it.skip('endcall on node B ends the outbound call node A placed', async () => {
+    const uas = runSipp({ scenario: scenarios.write('uas', uasScenario({ keys: '', afterMs: 0 })), port: ports.sipp(0), mediaPort: ports.media(0), timeoutSec: 30 });
+    await settle();
+    const res = await pstn(a, { action: 'outbound', appid: 'app1', channel: 'c', region: 'AREA_CODE_NA', prompt: 'false', to: '+14155550130', from: '+1800222333', sip: `127.0.0.1:${ports.sipp(0)}` });
+    expect(res.body.success).toBe(true);
+    const end = await pstn(b, { action: 'endcall', appid: 'app1', callid: res.body.callid });
+    expect(end).toMatchObject({ status: 200, body: { success: true } });
+    const result = await uas.done;
+    expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
+  });
+
+  it('a PIN allocated through node A is unique cluster-wide and cancelled through node B', async () => {
+    const first = await pstn(a, { action: 'inbound', appid: 'app1', channel: 'c1', region: 'AREA_CODE_NA' });
+    const second = await pstn(b, { action: 'inbound', appid: 'app1', channel: 'c2', region: 'AREA_CODE_NA' });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.body.pin).not.toBe(first.body.pin);
+    const cancel = await pstn(b, { action: 'cancelcall', appid: 'app1', did: first.body.did, pin: first.body.pin });
+    expect(cancel).toMatchObject({ status: 200, body: { success: true } });
+    expect((await pstn(a, { action: 'cancelcall', appid: 'app1', did: first.body.did, pin: first.body.pin })).status).toBe(404);
+  });
+});
