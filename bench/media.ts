@@ -14,7 +14,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -22,14 +22,25 @@ import wavefile from 'wavefile';
 import { LatenessHistogram } from '../src/engines/embedded/media/clock/pacer.js';
 import { PacerGroup } from '../src/engines/embedded/media/clock/pacer-group.js';
 import { literalLookup } from '../src/engines/embedded/media/rtp/port-pool.js';
-import { createMediaEngine, type AudioInfo, type DtmfEvent, type Endpoint, type UdpRtpLeg } from '../src/engines/embedded/media/index.js';
+import {
+  createMediaEngine,
+  type AudioInfo,
+  type DtmfEvent,
+  type Endpoint,
+  type UdpRtpLeg,
+} from '../src/engines/embedded/media/index.js';
 
 const SECONDS = Math.max(2, Math.min(120, Number(process.env.BENCH_SECONDS ?? 10)));
-const LEGS = (process.env.BENCH_LEGS ?? '1000').split(',').map(Number).filter((n) => n >= 2 && n <= 8000);
+const LEGS = (process.env.BENCH_LEGS ?? '1000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n >= 2 && n <= 8000);
 const PORT_MIN = Number(process.env.BENCH_PORT_MIN ?? 42000);
 const WARMUP_MS = 1500;
 /** pairs: legs call each other (every leg sends and receives audio); sink: legs send to a sink process that sends them DTMF. */
-const MODES = (process.env.BENCH_MODE ?? 'pairs,sink').split(',').filter((m): m is Mode => m === 'pairs' || m === 'sink');
+const MODES = (process.env.BENCH_MODE ?? 'pairs,sink')
+  .split(',')
+  .filter((m): m is Mode => m === 'pairs' || m === 'sink');
 type Mode = 'pairs' | 'sink';
 
 interface StepResult {
@@ -43,6 +54,8 @@ interface StepResult {
   sent: number;
   received: number;
   lossPct: number;
+  /** Audio packets sent / packets the 20 ms grid asks for (below 100: the process fell behind and skipped ticks). */
+  ratePct: number;
   cpuPct: number;
   cpuPerLegPct: number;
   memPerLegKb: number;
@@ -81,7 +94,7 @@ async function baseline(n: number): Promise<StepResult> {
   const mem0 = process.memoryUsage().rss;
   const socks: Socket[] = [];
   for (let i = 0; i < n; i++) {
-    const s = createSocket({ type: 'udp4', lookup: literalLookup as never });
+    const s = createSocket({ type: 'udp4', lookup: literalLookup });
     await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
     socks.push(s);
   }
@@ -130,18 +143,36 @@ async function baseline(n: number): Promise<StepResult> {
   pacer.stop();
   for (const s of socks) s.close();
   return {
-    kind: 'baseline', legs: n, lateP50: st.lateP50Ms, lateP99: st.lateP99Ms, lateMax: st.lateMaxMs, arrP50: arr.quantile(0.5), arrP99: arr.quantile(0.99),
-    sent, received, lossPct: sent ? (lost / sent) * 100 : 0, cpuPct: w.cpuPct, cpuPerLegPct: w.cpuPct / n,
-    memPerLegKb: (rss - mem0) / 1024 / n, rssMb: rss / 2 ** 20,
+    kind: 'baseline',
+    legs: n,
+    lateP50: st.lateP50Ms,
+    lateP99: st.lateP99Ms,
+    lateMax: st.lateMaxMs,
+    arrP50: arr.quantile(0.5),
+    arrP99: arr.quantile(0.99),
+    sent,
+    received,
+    lossPct: sent ? (lost / sent) * 100 : 0,
+    ratePct: (sent / ((n * w.ms) / 20)) * 100,
+    cpuPct: w.cpuPct,
+    cpuPerLegPct: w.cpuPct / n,
+    memPerLegKb: (rss - mem0) / 1024 / n,
+    rssMb: rss / 2 ** 20,
   };
 }
 
 async function engineStep(n: number, wav: string, sink: Sink | null): Promise<StepResult> {
   gc();
   const mem0 = process.memoryUsage().rss;
-  const engine = createMediaEngine({ portMin: PORT_MIN, portMax: PORT_MIN + 2 * n + 10, localAddress: '127.0.0.1' });
+  const engine = createMediaEngine({
+    portMin: PORT_MIN,
+    portMax: PORT_MIN + 2 * n + 10,
+    localAddress: '127.0.0.1',
+  });
   const legs: UdpRtpLeg[] = [];
-  for (let i = 0; i < n; i++) legs.push(await engine.createLeg({ telephoneEventPt: 101 }));
+  // RTCP goes to the peer's port + 1: the pair's RTCP socket, but nobody's in sink mode.
+  const rtcpIntervalMs = sink ? 0 : 5000;
+  for (let i = 0; i < n; i++) legs.push(await engine.createLeg({ telephoneEventPt: 101, rtcpIntervalMs }));
   const arr = new LatenessHistogram();
   let counting = false;
   let received = 0;
@@ -166,10 +197,13 @@ async function engineStep(n: number, wav: string, sink: Sink | null): Promise<St
   // Loss as RFC 3550 counts it: sequence gaps seen by the receiving legs.
   const lostTotal = (): number => legs.reduce((a, l) => a + l.stats().received.lost, 0);
   const senders = sink ? [] : legs.filter((_, i) => i % 2 === 0);
-  const dtmfAt = setTimeout(() => {
-    if (sink) sink.child.send({ cmd: 'dtmf', ports: legs.map((l) => l.localPort) });
-    else for (const l of senders) void l.sendDtmf('1', { durationMs: 100 });
-  }, WARMUP_MS + (SECONDS * 1000) / 2);
+  const dtmfAt = setTimeout(
+    () => {
+      if (sink) sink.child.send({ cmd: 'dtmf', ports: legs.map((l) => l.localPort) });
+      else for (const l of senders) void l.sendDtmf('1', { durationMs: 100 });
+    },
+    WARMUP_MS + (SECONDS * 1000) / 2,
+  );
   const w = await window(() => {
     engine.resetPacerStats();
     arr.reset();
@@ -195,9 +229,21 @@ async function engineStep(n: number, wav: string, sink: Sink | null): Promise<St
   const ones = digits.filter((d) => d === '1').length;
   const expected = sink ? n : n / 2;
   return {
-    kind: sink ? 'sink' : 'pairs', legs: n, lateP50: st.pacer.lateP50Ms, lateP99: st.pacer.lateP99Ms, lateMax: st.pacer.lateMaxMs,
-    arrP50: sinkStats ? sinkStats.arrP50 : arr.quantile(0.5), arrP99: sinkStats ? sinkStats.arrP99 : arr.quantile(0.99), sent, received, lossPct: sent ? (lost / sent) * 100 : 0,
-    cpuPct: w.cpuPct, cpuPerLegPct: w.cpuPct / n, memPerLegKb: (rss - mem0) / 1024 / n, rssMb: rss / 2 ** 20,
+    kind: sink ? 'sink' : 'pairs',
+    legs: n,
+    lateP50: st.pacer.lateP50Ms,
+    lateP99: st.pacer.lateP99Ms,
+    lateMax: st.pacer.lateMaxMs,
+    arrP50: sinkStats ? sinkStats.arrP50 : arr.quantile(0.5),
+    arrP99: sinkStats ? sinkStats.arrP99 : arr.quantile(0.99),
+    sent,
+    received,
+    lossPct: sent ? (lost / sent) * 100 : 0,
+    ratePct: (sent / ((n * w.ms) / 20)) * 100,
+    cpuPct: w.cpuPct,
+    cpuPerLegPct: w.cpuPct / n,
+    memPerLegKb: (rss - mem0) / 1024 / n,
+    rssMb: rss / 2 ** 20,
     digits: `${ones}/${expected}${digits.length !== ones ? ` (+${digits.length - ones} wrong)` : ''}`,
   };
 }
@@ -210,14 +256,20 @@ interface Sink {
 }
 
 async function startSink(): Promise<Sink> {
-  const child = fork(fileURLToPath(import.meta.url), ['--sink'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
+  const child = fork(fileURLToPath(import.meta.url), ['--sink'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve) =>
+    child.once('message', (m: { port: number }) => resolve(m.port)),
+  );
   return {
     child,
     port,
     stats: () =>
       new Promise((resolve) => {
-        child.once('message', (m: { received: number; lost: number; arrP50: number; arrP99: number }) => resolve(m));
+        child.once('message', (m: { received: number; lost: number; arrP50: number; arrP99: number }) =>
+          resolve(m),
+        );
         child.send({ cmd: 'stats' });
       }),
   };
@@ -225,7 +277,7 @@ async function startSink(): Promise<Sink> {
 
 function runSink(): void {
   // A large receive buffer so a briefly descheduled sink does not drop what the engine sent (rmem_max bounds it).
-  const sock = createSocket({ type: 'udp4', lookup: literalLookup as never, recvBufferSize: 4 * 1024 * 1024 });
+  const sock = createSocket({ type: 'udp4', lookup: literalLookup, recvBufferSize: 4 * 1024 * 1024 });
   const streams = new Map<number, { next: number; last: number }>();
   const arr = new LatenessHistogram();
   let received = 0;
@@ -279,12 +331,33 @@ function runSink(): void {
   sock.bind(0, '127.0.0.1', () => process.send?.({ port: sock.address().port }));
 }
 
+/**
+ * Legs one fully available core could carry at this step's CPU cost per delivered packet. On a shared machine
+ * the process gets a fraction of a core and falls behind (rate% < 100), so lateness says little; CPU per
+ * packet still does (contention inflates it, so this errs low).
+ */
+function capacity(r: StepResult): number {
+  const perLegFullRate = r.cpuPerLegPct / Math.max(0.01, r.ratePct / 100);
+  return perLegFullRate > 0 ? Math.floor(100 / perLegFullRate) : 0;
+}
+
 function fmt(r: StepResult): string {
   const f = (v: number, d = 2): string => v.toFixed(d);
   return [
-    r.kind.padEnd(8), String(r.legs).padStart(5), f(r.lateP50).padStart(6), f(r.lateP99).padStart(6), f(r.lateMax, 1).padStart(7),
-    f(r.arrP50).padStart(6), f(r.arrP99).padStart(6), f(r.lossPct, 3).padStart(7), f(r.cpuPct, 1).padStart(6), f(r.cpuPerLegPct, 3).padStart(7),
-    f(r.memPerLegKb, 1).padStart(7), (r.digits ?? '-').padStart(10),
+    r.kind.padEnd(8),
+    String(r.legs).padStart(5),
+    f(r.lateP50).padStart(6),
+    (r.lateP99 >= 100 ? '>100' : f(r.lateP99)).padStart(6),
+    f(r.lateMax, 1).padStart(7),
+    f(r.arrP50).padStart(6),
+    (r.arrP99 >= 100 ? '>100' : f(r.arrP99)).padStart(6),
+    f(r.lossPct, 3).padStart(7),
+    f(r.ratePct, 1).padStart(6),
+    f(r.cpuPct, 1).padStart(6),
+    f(r.cpuPerLegPct, 3).padStart(7),
+    f(r.memPerLegKb, 1).padStart(7),
+    (r.digits ?? '-').padStart(10),
+    String(capacity(r)).padStart(8),
   ].join(' ');
 }
 
@@ -296,8 +369,12 @@ async function main(): Promise<void> {
   const w = new wavefile.WaveFile();
   w.fromScratch(1, 8000, '16', pcm);
   writeFileSync(wav, w.toBuffer());
-  console.log(`bench:media  ${SECONDS}s per step after ${WARMUP_MS} ms warm-up; legs ${LEGS.join(',')}; node ${process.version}`);
-  console.log('kind      legs  lateP50 lateP99 lateMax arrP50 arrP99  loss%   cpu%  cpu%/leg  KB/leg   digits');
+  console.log(
+    `bench:media  ${SECONDS}s per step after ${WARMUP_MS} ms warm-up; legs ${LEGS.join(',')}; node ${process.version}`,
+  );
+  console.log(
+    'kind      legs lateP50 lateP99 lateMax arrP50 arrP99   loss%  rate%   cpu% cpu%/leg  KB/leg     digits cap/core',
+  );
   const results: StepResult[] = [];
   try {
     for (const n of LEGS) {
@@ -324,7 +401,17 @@ async function main(): Promise<void> {
     const best = ok.reduce((m, r) => Math.max(m, r.legs), 0);
     console.log(`${mode}: largest N with send p99 < 2 ms and no loss: ${best || 'none'} (target ≥ 1000)`);
   }
-  console.log(JSON.stringify({ seconds: SECONDS, results }));
+  console.log(
+    `cpu: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    JSON.stringify({
+      seconds: SECONDS,
+      results: results.map((r) => ({ ...r, capacityPerCore: capacity(r) })),
+    }),
+  );
 }
 
 if (process.argv.includes('--sink')) runSink();

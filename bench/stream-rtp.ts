@@ -5,8 +5,10 @@
  * the server leg whose tap feeds the bot. Measured per frame:
  * - RTP in → WebSocket frame out: from the packet's arrival at the server leg to our client having handed
  *   the media message to the socket (a tap subscriber registered after the client's runs right after it);
- * - WebSocket frame in → RTP out: from the bot sending a 20 ms chunk to its first packet arriving at the
- *   caller leg. This includes waiting for the next 20 ms pacer tick (0-20 ms by design) and UDP loopback.
+ * - WebSocket frame in → queued: from the bot sending a 20 ms chunk to our client handing its PCM to the tap
+ *   (loopback TCP, JSON, base64, decode): the processing our layer adds on the way back;
+ * - WebSocket frame in → RTP out: from the bot sending the chunk to its first packet arriving at the caller
+ *   leg. This adds the wait for the next 20 ms pacer tick (0-20 ms by design) and UDP loopback.
  */
 import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +25,8 @@ export interface RtpRow {
   connected: number;
   inP50: number;
   inP99: number;
+  queuedP50: number;
+  queuedP99: number;
   outP50: number;
   outP99: number;
   framesToBot: number;
@@ -50,6 +54,7 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
   let measuring = false;
   const inLat: number[] = [];
   const outLat: number[] = [];
+  const queuedLat: number[] = [];
   let framesToBot = 0;
 
   // The bot: Exotel, in-process. Counts media, and sends paced-out test chunks on demand.
@@ -58,7 +63,7 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
   const botSockets: Array<{ ws: WebSocket; sid: string }> = [];
   http.on('connection', (ws) => {
     ws.on('message', (d) => {
-      const text = d.toString();
+      const text = (d as Buffer).toString('utf8');
       if (text.includes('"event":"media"')) {
         if (measuring) framesToBot++;
         return;
@@ -69,23 +74,24 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
   });
   const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/bench`;
 
-  const engine = createMediaEngine({ portMin, portMax: portMin + 4 * count + 20, localAddress: '127.0.0.1' });
+  const engine = createMediaEngine({ portMin, portMax: portMin + 6 * count + 50, localAddress: '127.0.0.1' });
   const bots = createWsBots({ log: pino({ level: 'silent' }) });
   const ac = new AbortController();
   setMaxListeners(count + 10, ac.signal);
   const call = { id: 'bench', direction: 'inbound' as const, from: '+1', to: '+2', fromUri: 'sip:1@x', toUri: 'sip:2@x', domain: 'x', headers: {} };
   const opts: BotStreamOptions = { url, protocol: 'exotel', params: {}, sampleRate: 8000, encoding: 'pcm', bidirectional: true, connectTimeoutMs: 10_000, maxDurationMs: 600_000, call, accountId: 'bench' };
   const pendingOut: Array<number | undefined> = [];
+  const pendingQueued: Array<number | undefined> = [];
   const legs: UdpRtpLeg[] = [];
   const done: Array<Promise<unknown>> = [];
   const subscribed: boolean[] = [];
+  const t00 = performance.now();
   for (let i = 0; i < count; i++) {
-    const caller = (await engine.createLeg()) as UdpRtpLeg;
-    const server = (await engine.createLeg()) as UdpRtpLeg;
+    const caller = (await engine.createLeg());
+    const server = (await engine.createLeg());
     legs.push(caller, server);
     caller.setRemote('127.0.0.1', server.localPort);
     server.setRemote('127.0.0.1', caller.localPort);
-    caller.setSource({ next: () => FRAME });
     caller.on('audio', (pcm: Int16Array, info: AudioInfo) => {
       const t = pendingOut[i];
       if (t === undefined || !loud(pcm)) return;
@@ -105,10 +111,24 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
       }
       return off;
     };
+    const realEnqueue = tap.enqueue.bind(tap);
+    tap.enqueue = (pcm) => {
+      const t = pendingQueued[i];
+      if (t !== undefined) {
+        pendingQueued[i] = undefined;
+        if (measuring) queuedLat.push(performance.now() - t);
+      }
+      realEnqueue(pcm);
+    };
     done.push(bots.stream(tap, opts, ac.signal));
+    // Ramp up one stream at a time (bounded), so handshakes do not queue behind every leg's packets.
+    const rampEnd = performance.now() + 2000;
+    while (botSockets.length <= i && performance.now() < rampEnd && performance.now() - t00 < 30_000) await new Promise((r) => setTimeout(r, 2));
   }
   // On a loaded machine some handshakes can be slow: measure whatever connected within 30 s, and say so.
-  for (let waited = 0; botSockets.length < count && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  while (botSockets.length < count && performance.now() - t00 < 30_000) await new Promise((r) => setTimeout(r, 20));
+  // Callers start talking once the streams are up, so connecting does not compete with 50 packets/s per leg.
+  for (let i = 0; i < legs.length; i += 2) legs[i]?.setSource({ next: () => FRAME });
 
   // Bot chunks: one per stream every chunkEveryMs, phases spread evenly.
   const t0 = performance.now();
@@ -121,6 +141,7 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
       due[i] = (due[i] as number) + chunkEveryMs;
       if (pendingOut[i] !== undefined) return;
       pendingOut[i] = performance.now();
+      pendingQueued[i] = pendingOut[i];
       b.ws.send(JSON.stringify({ event: 'media', stream_sid: b.sid, media: { payload: CHUNK_B64 } }));
       if (measuring) chunksBack++;
     });
@@ -147,6 +168,8 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
     connected: botSockets.length,
     inP50: pct(inLat, 50),
     inP99: pct(inLat, 99),
+    queuedP50: pct(queuedLat, 50),
+    queuedP99: pct(queuedLat, 99),
     outP50: pct(outLat, 50),
     outP99: pct(outLat, 99),
     framesToBot: framesToBot / wall,

@@ -13,9 +13,12 @@
  */
 import { WebSocketServer } from 'ws';
 
-/** Parse `--port N --host H --protocol exotel|twilio|auto --chunk-ms N --quiet` into an options object. */
+/**
+ * Parse `--port N --host H --protocol exotel|twilio|auto --chunk-ms N --auth TOKEN|USER:PASS --quiet`.
+ * `--auth` makes the bot refuse upgrades without `Authorization: Bearer TOKEN` (or Basic USER:PASS).
+ */
 export function parseBotArgs(argv) {
-  const opts = { port: 8765, host: '127.0.0.1', protocol: 'auto', chunkMs: undefined, quiet: false };
+  const opts = { port: 8765, host: '127.0.0.1', protocol: 'auto', chunkMs: undefined, auth: undefined, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -27,6 +30,7 @@ export function parseBotArgs(argv) {
     else if (a === '--host') opts.host = next();
     else if (a === '--protocol') opts.protocol = next();
     else if (a === '--chunk-ms') opts.chunkMs = Number(next());
+    else if (a === '--auth') opts.auth = next();
     else if (a === '--quiet') opts.quiet = true;
     else if (a === '--help' || a === '-h') opts.help = true;
     else throw new Error(`unknown option ${a}`);
@@ -158,13 +162,26 @@ export class BotStream {
   }
 }
 
+/** The Authorization header value a client must send for `auth` (a bearer token, or user:pass for Basic). */
+export function expectedAuthorization(auth) {
+  return auth.includes(':') ? `Basic ${Buffer.from(auth).toString('base64')}` : `Bearer ${auth}`;
+}
+
 /**
  * Serve a bot: `onStream(stream)` is called for every platform connection and registers handlers on it.
  * Resolves with the bound port and a close function once listening.
  */
 export function serveBot(opts, onStream) {
   const log = opts.quiet ? () => undefined : (line) => console.log(line);
-  const wss = new WebSocketServer({ port: opts.port, host: opts.host, perMessageDeflate: false });
+  const wanted = opts.auth ? expectedAuthorization(opts.auth) : undefined;
+  // The platform authenticates on the upgrade (Exotel: Basic from the URL's user:password; callflow also
+  // sends Bearer); refuse before any stream starts.
+  const verifyClient = (info, done) => {
+    if (!wanted || info.req.headers.authorization === wanted) return done(true);
+    log(`[new] refused an upgrade from ${info.req.socket.remoteAddress}: missing or wrong Authorization`);
+    return done(false, 401, 'Unauthorized');
+  };
+  const wss = new WebSocketServer({ port: opts.port, host: opts.host, perMessageDeflate: false, verifyClient });
   wss.on('connection', (ws, req) => {
     const stream = new BotStream(ws, opts.protocol ?? 'auto', (line) => log(`[${stream.streamSid ?? 'new'}] ${line}`));
     log(`[new] connection from ${req.socket.remoteAddress} ${req.url ?? ''}`);

@@ -12,7 +12,7 @@
 import { pathToFileURL } from 'node:url';
 import { runCli, serveBot, toneBytes } from './bot-kit.mjs';
 
-const USAGE = `usage: node examples/bots/dtmf-bot.mjs [--port 8766] [--host 127.0.0.1] [--protocol exotel|twilio|auto] [--quiet]`;
+const USAGE = `usage: node examples/bots/dtmf-bot.mjs [--port 8766] [--host 127.0.0.1] [--protocol exotel|twilio|auto] [--auth TOKEN|USER:PASS] [--quiet]`;
 
 /** How long each spoken thing lasts; multiples of 20 ms, as the platforms want. */
 export const DTMF_BOT_TIMING = { greetingMs: 1000, answerMs: 400, goodbyeMs: 200 };

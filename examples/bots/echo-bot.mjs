@@ -10,7 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import { runCli, serveBot } from './bot-kit.mjs';
 
-const USAGE = `usage: node examples/bots/echo-bot.mjs [--port 8765] [--host 127.0.0.1] [--protocol exotel|twilio|auto] [--chunk-ms 200] [--quiet]`;
+const USAGE = `usage: node examples/bots/echo-bot.mjs [--port 8765] [--host 127.0.0.1] [--protocol exotel|twilio|auto] [--auth TOKEN|USER:PASS] [--chunk-ms 200] [--quiet]`;
 
 /** Start the echo bot; resolves with {port, close}. */
 export function startEchoBot(opts) {

@@ -30,7 +30,13 @@ function defaultText(a: ArgDecl): string {
   if (a.default === undefined || a.default === null) return a.required ? '*required*' : '';
   if (a.type.kind === 'duration' && typeof a.default === 'number') {
     const ms = a.default;
-    return ms % 3_600_000 === 0 && ms > 0 ? `\`${ms / 3_600_000}h\`` : ms % 60_000 === 0 && ms > 0 ? `\`${ms / 60_000}m\`` : ms % 1000 === 0 && ms > 0 ? `\`${ms / 1000}s\`` : `\`${ms}ms\``;
+    return ms % 3_600_000 === 0 && ms > 0
+      ? `\`${ms / 3_600_000}h\``
+      : ms % 60_000 === 0 && ms > 0
+        ? `\`${ms / 60_000}m\``
+        : ms % 1000 === 0 && ms > 0
+          ? `\`${ms / 1000}s\``
+          : `\`${ms}ms\``;
   }
   return `\`${String(a.default)}\``;
 }
@@ -59,21 +65,29 @@ function stepSection(s: StepDecl): string {
   if (s.terminal) facts.push('ends the state');
   if (s.into) facts.push(`\`into\` receives ${s.into}`);
   for (const g of s.oneOf ?? []) facts.push(`exactly one of ${g.map((n) => `\`${n}\``).join(', ')}`);
-  if (s.continueOn.length > 0) facts.push(`unrouted ${s.continueOn.map((o) => `\`${o}\``).join(', ')} continue with the next statement`);
+  if (s.continueOn.length > 0)
+    facts.push(`unrouted ${s.continueOn.map((o) => `\`${o}\``).join(', ')} continue with the next statement`);
   if (facts.length > 0) out.push(`${facts.join('; ')}.`, '');
   if (s.args.length > 0) {
     out.push('| argument | type | default | |', '|---|---|---|---|');
     for (const a of s.args) {
-      const how = [a.positional ? 'may be written without its name' : '', a.flag ? 'a flag: write it alone' : '', a.literal ? 'must be a literal' : '']
+      const how = [
+        a.positional ? 'may be written without its name' : '',
+        a.flag ? 'a flag: write it alone' : '',
+        a.literal ? 'must be a literal' : '',
+      ]
         .filter(Boolean)
         .join('; ');
-      out.push(`| \`${a.name}\` | ${typeText(a.type)} | ${defaultText(a)} | ${a.doc}${how ? ` (${how})` : ''} |`);
+      out.push(
+        `| \`${a.name}\` | ${typeText(a.type)} | ${defaultText(a)} | ${a.doc}${how ? ` (${how})` : ''} |`,
+      );
     }
     out.push('');
   }
   if (s.outcomes.length > 0) {
     out.push('| outcome | meaning |', '|---|---|');
-    for (const o of s.outcomes) out.push(`| \`${o.name}\` | ${o.doc}${o.onlyWith ? ` (only with \`${o.onlyWith}\`)` : ''} |`);
+    for (const o of s.outcomes)
+      out.push(`| \`${o.name}\` | ${o.doc}${o.onlyWith ? ` (only with \`${o.onlyWith}\`)` : ''} |`);
     out.push('');
   } else out.push('No outcomes: nothing runs after it.', '');
   return out.join('\n');
@@ -87,7 +101,9 @@ export function stepsMarkdown(): string {
 /** The generated function library table. */
 export function functionsMarkdown(): string {
   const rows = Object.values(FUNCTIONS).map((f) => {
-    const params = f.params.map((p, i) => (f.optional !== undefined && i >= f.params.length - f.optional ? `${p}?` : p));
+    const params = f.params.map((p, i) =>
+      f.optional !== undefined && i >= f.params.length - f.optional ? `${p}?` : p,
+    );
     if (f.variadic) params.push('...');
     return `| \`${f.name}(${params.join(', ')})\` | ${f.returns} | ${f.doc}${f.impure ? ' (not pure: the simulator fixes it)' : ''} |`;
   });

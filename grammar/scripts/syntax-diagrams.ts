@@ -15,7 +15,8 @@ export const SYNTAX_DIAGRAMS_FILE = fileURLToPath(new URL('../syntax-diagrams.ht
 export function syntaxDiagramsHtml(): string {
   const productions = new FlowParser().getSerializedGastProductions();
   const page = createSyntaxDiagramsCode(productions);
-  const title = '<title>callflow .flow grammar: syntax diagrams</title>\n<!-- Regenerate: npx tsx grammar/scripts/syntax-diagrams.ts -->\n';
+  const title =
+    '<title>callflow .flow grammar: syntax diagrams</title>\n<!-- Regenerate: npx tsx grammar/scripts/syntax-diagrams.ts -->\n';
   return page.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n${title}`);
 }
 

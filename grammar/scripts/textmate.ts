@@ -19,7 +19,8 @@ export function keywordWord(pattern: unknown): string {
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*';
 /** A whole word: names may contain `-`, so `\b` alone would find `set` inside `set-up`. */
-const word = (alts: readonly string[]): string => `(?<![A-Za-z0-9_-])(?:${alts.map((a) => a.replace(/-/g, '\\-')).join('|')})(?![A-Za-z0-9_-])`;
+const word = (alts: readonly string[]): string =>
+  `(?<![A-Za-z0-9_-])(?:${alts.map((a) => a.replace(/-/g, '\\-')).join('|')})(?![A-Za-z0-9_-])`;
 
 const CONTROL = ['if', 'else', 'switch', 'case', 'default', 'goto', 'max', 'on', 'into', 'set'];
 
@@ -41,7 +42,10 @@ export function textmateGrammar(): Record<string, unknown> {
       {
         name: 'meta.declaration.state.callflow',
         match: `^\\s*(state|flow|config)\\s+(${NAME})`,
-        captures: { 1: { name: 'storage.type.callflow' }, 2: { name: 'entity.name.function.state.callflow' } },
+        captures: {
+          1: { name: 'storage.type.callflow' },
+          2: { name: 'entity.name.function.state.callflow' },
+        },
       },
       {
         name: 'meta.entry.http.callflow',
@@ -61,7 +65,10 @@ export function textmateGrammar(): Record<string, unknown> {
       {
         name: 'meta.transition.callflow',
         match: `(->)\\s*(${NAME})`,
-        captures: { 1: { name: 'keyword.operator.arrow.callflow' }, 2: { name: 'entity.name.function.state.callflow' } },
+        captures: {
+          1: { name: 'keyword.operator.arrow.callflow' },
+          2: { name: 'entity.name.function.state.callflow' },
+        },
       },
       { include: '#step' },
       { include: '#expression' },
@@ -76,7 +83,10 @@ export function textmateGrammar(): Record<string, unknown> {
         patterns: [
           { include: '#comment' },
           { include: '#string' },
-          { name: 'constant.numeric.duration.callflow', match: '(?<![A-Za-z0-9_])(?:\\d+(?:\\.\\d+)?(?:ms|h|m|s))+(?![A-Za-z0-9_])' },
+          {
+            name: 'constant.numeric.duration.callflow',
+            match: '(?<![A-Za-z0-9_])(?:\\d+(?:\\.\\d+)?(?:ms|h|m|s))+(?![A-Za-z0-9_])',
+          },
           { name: 'constant.numeric.callflow', match: '(?<![A-Za-z0-9_])\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?' },
           { name: 'constant.language.callflow', match: word(constants) },
           { name: 'keyword.control.callflow', match: word(control) },

@@ -32,14 +32,19 @@ export function yamlTwins(files: readonly string[]): Set<string> {
   return new Set(files.filter((f) => /\.ya?ml$/i.test(f) && flows.has(stem(f))));
 }
 
-function compileWithTwins(sources: ReadonlyArray<{ file: string; text: string }>): Map<string, CompileResult> {
+/** The files of one run are every flow there is: an `originate flow "x"` naming none of them is an error. */
+const strict = { knownFlows: [] } as const;
+
+function compileWithTwins(
+  sources: ReadonlyArray<{ file: string; text: string }>,
+): Map<string, CompileResult> {
   const twins = yamlTwins(sources.map((s) => s.file));
   const twinStems = new Set([...twins].map(stem));
   const main = sources.filter((s) => !twins.has(s.file));
-  const out = new Map(compileBatch(main).map((c) => [c.file, c]));
+  const out = new Map(compileBatch(main, strict).map((c) => [c.file, c]));
   if (twins.size > 0) {
     const alt = sources.filter((s) => twins.has(s.file) || !twinStems.has(stem(s.file)));
-    for (const c of compileBatch(alt)) if (twins.has(c.file)) out.set(c.file, c);
+    for (const c of compileBatch(alt, strict)) if (twins.has(c.file)) out.set(c.file, c);
   }
   return out;
 }
@@ -51,7 +56,12 @@ export async function compileFiles(files: readonly string[], cwd: string): Promi
   const compiled = compileWithTwins(sources);
   return read.map((r): CompiledFile => {
     if (r.text === undefined) {
-      const d: Diagnostic = { code: UNREADABLE_FILE, severity: 'error', message: `cannot read the file: ${r.error ?? 'unknown error'}`, range: fileStart(r.file) };
+      const d: Diagnostic = {
+        code: UNREADABLE_FILE,
+        severity: 'error',
+        message: `cannot read the file: ${r.error ?? 'unknown error'}`,
+        range: fileStart(r.file),
+      };
       return { file: r.file, diagnostics: [d] };
     }
     const c = compiled.get(r.file);

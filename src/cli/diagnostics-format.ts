@@ -12,7 +12,14 @@ export interface TextFormatOptions {
   color?: boolean;
 }
 
-const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' } as const;
+const ANSI = {
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+  dim: '\u001b[2m',
+  bold: '\u001b[1m',
+  reset: '\u001b[0m',
+} as const;
 
 function paint(text: string, code: string, on: boolean): string {
   return on ? `${code}${text}${ANSI.reset}` : text;
@@ -50,7 +57,11 @@ export function codeFrame(d: Diagnostic, lines: readonly string[], color = false
 }
 
 /** One diagnostic as text: headline, code frame, hint and related locations. */
-export function formatDiagnostic(d: Diagnostic, lines: readonly string[] | undefined, opts: TextFormatOptions = {}): string {
+export function formatDiagnostic(
+  d: Diagnostic,
+  lines: readonly string[] | undefined,
+  opts: TextFormatOptions = {},
+): string {
   const color = opts.color ?? false;
   const out = [diagnosticHeadline(d, color)];
   if (opts.frame !== false && lines) {
@@ -59,7 +70,9 @@ export function formatDiagnostic(d: Diagnostic, lines: readonly string[] | undef
   }
   if (d.hint) out.push(`  ${paint('hint:', ANSI.cyan, color)} ${d.hint}`);
   for (const r of d.related ?? []) {
-    out.push(`  ${paint('note:', ANSI.dim, color)} ${r.range.file}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`);
+    out.push(
+      `  ${paint('note:', ANSI.dim, color)} ${r.range.file}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`,
+    );
   }
   return out.join('\n');
 }

@@ -29,7 +29,7 @@ function usage(io: CommandIo): void {
       'commands:',
       '  check <files|dirs>          check flows; exit 1 on errors (--format json)',
       '  compile <file>              print the compiled IR as JSON',
-      '  fmt [--write] [--to yaml|flow] <files>   format or convert flows',
+      '  fmt [--write|--check] [--to yaml|flow] <files>   format or convert flows',
       '  graph <file> --format mermaid|dot|svg    draw the state machine',
       '  simulate <flow> [--from --to --digits --script]   run a flow headless and print the trace',
       '  test [paths]                run flow tests (*.test.yaml) and print coverage',

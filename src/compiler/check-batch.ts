@@ -59,9 +59,18 @@ export function checkRoutes(items: readonly BatchItem[], crossOnly = false): voi
  * Check `originate` targets. `strict`: the batch plus `known` is every flow there is, so an unknown name is an
  * error; otherwise (a partial reload) it is a warning.
  */
-export function checkFlowRefs(items: readonly BatchItem[], known: ReadonlySet<string>, strict: boolean): void {
+export function checkFlowRefs(
+  items: readonly BatchItem[],
+  known: ReadonlySet<string>,
+  strict: boolean,
+): void {
   const starts = new Map<string, boolean>();
-  for (const item of items) if (item.ast) starts.set(item.ast.name.name, item.ast.entries.some((e) => e.kind === 'start'));
+  for (const item of items)
+    if (item.ast)
+      starts.set(
+        item.ast.name.name,
+        item.ast.entries.some((e) => e.kind === 'start'),
+      );
   const names = new Set([...known, ...starts.keys()]);
   for (const item of items) {
     const ast = item.ast;
@@ -74,10 +83,23 @@ export function checkFlowRefs(items: readonly BatchItem[], known: ReadonlySet<st
         if (target === undefined) continue;
         const range = arg?.value.range ?? st.name.range;
         if (!names.has(target)) {
-          item.diagnostics.push({ code: Code.unknownFlow, severity: strict ? 'error' : 'warning', message: `no flow named '${target}' is loaded`, range });
+          item.diagnostics.push({
+            code: Code.unknownFlow,
+            severity: strict ? 'error' : 'warning',
+            message: `no flow named '${target}' is loaded`,
+            range,
+          });
         } else if (starts.get(target) === false) {
-          const whose = target === ast.name.name ? "this flow has no 'on start' entry" : `flow '${target}' has no 'on start' entry`;
-          item.diagnostics.push({ code: Code.unknownFlow, severity: 'error', message: `originate runs the 'on start' entry of the flow on the new call, but ${whose}`, range });
+          const whose =
+            target === ast.name.name
+              ? "this flow has no 'on start' entry"
+              : `flow '${target}' has no 'on start' entry`;
+          item.diagnostics.push({
+            code: Code.unknownFlow,
+            severity: 'error',
+            message: `originate runs the 'on start' entry of the flow on the new call, but ${whose}`,
+            range,
+          });
         }
       }
     }

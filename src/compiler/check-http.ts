@@ -18,7 +18,13 @@ function isRespond(g: FlowGraph, id: number): boolean {
 }
 
 /** Walk (node, responded) pairs from an http entry: report paths that end unanswered, and second responds. */
-function checkRespondPaths(g: FlowGraph, e: HttpEntryIr, edges: readonly Edge[], reported: Set<string>, r: Reporter): void {
+function checkRespondPaths(
+  g: FlowGraph,
+  e: HttpEntryIr,
+  edges: readonly Edge[],
+  reported: Set<string>,
+  r: Reporter,
+): void {
   const n = g.nodes.length;
   const seen = [new Uint8Array(n), new Uint8Array(n)] as const;
   const stack: Array<[number, 0 | 1]> = [];
@@ -31,7 +37,12 @@ function checkRespondPaths(g: FlowGraph, e: HttpEntryIr, edges: readonly Edge[],
       }
     } else if (edge.to === 'end' && !responded && !reported.has(key(edge))) {
       reported.add(key(edge));
-      r.error(Code.noRespond, `the request from '${entryLabel(e)}' is never answered on this path: use 'respond' before the session ends`, edge.range, { related });
+      r.error(
+        Code.noRespond,
+        `the request from '${entryLabel(e)}' is never answered on this path: use 'respond' before the session ends`,
+        edge.range,
+        { related },
+      );
     }
   };
   for (const edge of edges) follow(edge, 0);
@@ -39,7 +50,13 @@ function checkRespondPaths(g: FlowGraph, e: HttpEntryIr, edges: readonly Edge[],
     const [id, responded] = item;
     let after = responded;
     if (isRespond(g, id)) {
-      if (responded) r.warning(Code.respondTwice, `this 'respond' can run after the request was already answered (from '${entryLabel(e)}')`, g.nodes[id]!.st.range, { related });
+      if (responded)
+        r.warning(
+          Code.respondTwice,
+          `this 'respond' can run after the request was already answered (from '${entryLabel(e)}')`,
+          g.nodes[id]!.st.range,
+          { related },
+        );
       after = 1;
     }
     for (const edge of g.nodes[id]!.out) follow(edge, after);
@@ -61,15 +78,25 @@ export function checkEntries(ir: FlowIr, g: FlowGraph, r: Reporter): void {
       if (!reach[node.id] || node.st.op !== 'step' || !node.decl) continue;
       const needs = node.decl.needs;
       if (e.kind === 'http' && needs.call) {
-        r.error(Code.callStepInHttp, `'${node.st.step}' needs a call, but it runs in a session started by '${entryLabel(e)}', which has none`, node.st.range, {
-          related: [{ message: 'that entry', range: e.range }],
-          hint: 'to place a call from an HTTP request use `originate`, which runs a flow on the new call',
-        });
+        r.error(
+          Code.callStepInHttp,
+          `'${node.st.step}' needs a call, but it runs in a session started by '${entryLabel(e)}', which has none`,
+          node.st.range,
+          {
+            related: [{ message: 'that entry', range: e.range }],
+            hint: 'to place a call from an HTTP request use `originate`, which runs a flow on the new call',
+          },
+        );
       }
       if (e.kind !== 'http' && needs.http) {
-        r.error(Code.respondOutsideHttp, `'${node.st.step}' answers an HTTP request, but it runs in a session started by '${entryLabel(e)}', which has none`, node.st.range, {
-          related: [{ message: 'that entry', range: e.range }],
-        });
+        r.error(
+          Code.respondOutsideHttp,
+          `'${node.st.step}' answers an HTTP request, but it runs in a session started by '${entryLabel(e)}', which has none`,
+          node.st.range,
+          {
+            related: [{ message: 'that entry', range: e.range }],
+          },
+        );
       }
     }
   }

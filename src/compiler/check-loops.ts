@@ -12,7 +12,12 @@ import type { Reporter } from './report.js';
 function busyComponents(g: FlowGraph): number[][] {
   const n = g.nodes.length;
   const busy = (id: number): boolean => !g.nodes[id]!.decl?.waits;
-  const succ = (id: number): number[] => (busy(id) ? g.nodes[id]!.out.filter((e) => !e.bounded && typeof e.to === 'number' && busy(e.to)).map((e) => e.to as number) : []);
+  const succ = (id: number): number[] =>
+    busy(id)
+      ? g.nodes[id]!.out.filter((e) => !e.bounded && typeof e.to === 'number' && busy(e.to)).map(
+          (e) => e.to as number,
+        )
+      : [];
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -60,13 +65,30 @@ function busyComponents(g: FlowGraph): number[][] {
 export function checkLoops(g: FlowGraph, stateNames: ReadonlyMap<string, SourceRange>, r: Reporter): void {
   for (const comp of busyComponents(g)) {
     const members = new Set(comp);
-    const exits = comp.some((id) => g.nodes[id]!.out.some((e) => e.bounded || typeof e.to !== 'number' || !members.has(e.to)));
+    const exits = comp.some((id) =>
+      g.nodes[id]!.out.some((e) => e.bounded || typeof e.to !== 'number' || !members.has(e.to)),
+    );
     const states = [...new Set(comp.map((id) => g.nodes[id]!.state))];
     const first = g.nodes[comp[0]!]!;
     const at = first.index === 0 ? (stateNames.get(first.state) ?? first.st.range) : first.st.range;
-    const path = states.length === 1 ? `state '${states[0]}' loops` : `states ${states.map((s) => `'${s}'`).join(', ')} loop`;
+    const path =
+      states.length === 1
+        ? `state '${states[0]}' loops`
+        : `states ${states.map((s) => `'${s}'`).join(', ')} loop`;
     const hint = `wait for something in the loop (prompt, collect-pin, wait...) or bound it: \`-> ${first.state} max 3 else -> other\``;
-    if (!exits) r.error(Code.infiniteLoop, `${path} forever: nothing in the loop waits and nothing leads out of it`, at, { hint });
-    else r.warning(Code.busyLoop, `${path} without waiting for anything and without a 'max' bound; only a condition stops it`, at, { hint });
+    if (!exits)
+      r.error(
+        Code.infiniteLoop,
+        `${path} forever: nothing in the loop waits and nothing leads out of it`,
+        at,
+        { hint },
+      );
+    else
+      r.warning(
+        Code.busyLoop,
+        `${path} without waiting for anything and without a 'max' bound; only a condition stops it`,
+        at,
+        { hint },
+      );
   }
 }

@@ -3,7 +3,8 @@ import { FUNCTIONS } from '../catalog/index.js';
 import type { Expr } from '../language/ast.js';
 
 /** A static type; `unknown` when only run time can tell (variables, most operators). */
-export type StaticType = 'string' | 'number' | 'duration' | 'boolean' | 'null' | 'object' | 'array' | 'unknown';
+export type StaticType =
+  'string' | 'number' | 'duration' | 'boolean' | 'null' | 'object' | 'array' | 'unknown';
 
 /** The static type of an expression. */
 export function staticType(e: Expr): StaticType {
@@ -26,13 +27,16 @@ export function staticType(e: Expr): StaticType {
       return e.op === '!' ? 'boolean' : 'unknown';
     case 'binary':
       if (['==', '!=', '<', '<=', '>', '>='].includes(e.op)) return 'boolean';
-      if (e.op === '+' && (staticType(e.left) === 'string' || staticType(e.right) === 'string')) return 'string';
+      if (e.op === '+' && (staticType(e.left) === 'string' || staticType(e.right) === 'string'))
+        return 'string';
       return 'unknown';
     case 'call': {
       const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, e.fn) ? FUNCTIONS[e.fn] : undefined;
       return fn === undefined || fn.returns === 'any' ? 'unknown' : fn.returns;
     }
-    default:
+    case 'var':
+    case 'member':
+    case 'index':
       return 'unknown';
   }
 }
@@ -62,7 +66,12 @@ export function isLiteral(e: Expr): boolean {
       return e.items.every(isLiteral);
     case 'object':
       return e.entries.every((x) => isLiteral(x.value));
-    default:
+    case 'var':
+    case 'member':
+    case 'index':
+    case 'unary':
+    case 'binary':
+    case 'call':
       return false;
   }
 }
@@ -83,7 +92,12 @@ export function literalValue(e: Expr): unknown {
       return e.items.map(literalValue);
     case 'object':
       return Object.fromEntries(e.entries.map((x) => [x.key, literalValue(x.value)]));
-    default:
+    case 'var':
+    case 'member':
+    case 'index':
+    case 'unary':
+    case 'binary':
+    case 'call':
       return undefined;
   }
 }

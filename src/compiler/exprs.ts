@@ -15,54 +15,91 @@ export interface VarRead {
   range: SourceRange;
 }
 
+/** One walk stack reused by every (non-reentrant) walk: compiling a big flow walks a lot of expressions. */
+const SHARED: Expr[] = [];
+
 /** Functions whose first argument is probed, not used: `has(x, "k")`, `missing(x, [...])`. */
 const PROBES = new Set(['has', 'missing']);
 
-function children(e: Expr): Expr[] {
+/** Push an expression's direct children onto `stack` (no closures: this runs for every expression node). */
+function pushChildren(e: Expr, stack: Expr[]): void {
   switch (e.kind) {
     case 'string':
-      return e.parts.filter((p): p is Expr => typeof p !== 'string');
+      for (const p of e.parts) if (typeof p !== 'string') stack.push(p);
+      return;
     case 'member':
-      return [e.object];
+      stack.push(e.object);
+      return;
     case 'index':
-      return [e.object, e.index];
+      stack.push(e.object, e.index);
+      return;
     case 'unary':
-      return [e.operand];
+      stack.push(e.operand);
+      return;
     case 'binary':
-      return [e.left, e.right];
+      stack.push(e.left, e.right);
+      return;
     case 'call':
-      return e.args;
+      for (const a of e.args) stack.push(a);
+      return;
     case 'object':
-      return e.entries.map((x) => x.value);
+      for (const x of e.entries) stack.push(x.value);
+      return;
     case 'array':
-      return e.items;
-    default:
-      return [];
+      for (const x of e.items) stack.push(x);
+      return;
+    case 'var':
+    case 'number':
+    case 'duration':
+    case 'bool':
+    case 'null':
+      return;
   }
 }
 
 /** Check function calls and `config.x` reads in one expression. */
 export function checkExpr(e: Expr, configs: ReadonlySet<string>, r: Reporter): void {
-  const stack: Expr[] = [e];
+  const stack = SHARED;
+  stack.length = 0;
+  stack.push(e);
   for (let x = stack.pop(); x; x = stack.pop()) {
     if (x.kind === 'call') {
       const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, x.fn) ? FUNCTIONS[x.fn] : undefined;
-      if (!fn) r.error(Code.unknownFunction, `unknown function '${x.fn}'${didYouMean(x.fn, Object.keys(FUNCTIONS))}`, x.fnRange);
+      if (!fn)
+        r.error(
+          Code.unknownFunction,
+          `unknown function '${x.fn}'${didYouMean(x.fn, Object.keys(FUNCTIONS))}`,
+          x.fnRange,
+        );
       else {
         const max = fn.variadic ? Infinity : fn.params.length;
         const min = fn.params.length - (fn.optional ?? 0);
         const n = x.args.length;
         if (n < min || n > max) {
           const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-          r.error(Code.functionArity, `${fn.name}(${fn.params.join(', ')}) takes ${want} argument${want === '1' ? '' : 's'}, not ${n}`, x.range);
+          r.error(
+            Code.functionArity,
+            `${fn.name}(${fn.params.join(', ')}) takes ${want} argument${want === '1' ? '' : 's'}, not ${n}`,
+            x.range,
+          );
         }
       }
-    } else if (x.kind === 'member' && x.object.kind === 'var' && x.object.name === 'config' && !configs.has(x.name)) {
-      r.warning(Code.unknownConfig, `config '${x.name}' is not declared in this flow${didYouMean(x.name, configs)}`, x.range, {
-        hint: `declare it with \`config ${x.name}\` (optionally \`= default\`) so deployments know to set it`,
-      });
+    } else if (
+      x.kind === 'member' &&
+      x.object.kind === 'var' &&
+      x.object.name === 'config' &&
+      !configs.has(x.name)
+    ) {
+      r.warning(
+        Code.unknownConfig,
+        `config '${x.name}' is not declared in this flow${didYouMean(x.name, configs)}`,
+        x.range,
+        {
+          hint: `declare it with \`config ${x.name}\` (optionally \`= default\`) so deployments know to set it`,
+        },
+      );
     }
-    for (const c of children(x)) stack.push(c);
+    pushChildren(x, stack);
   }
 }
 
@@ -73,15 +110,13 @@ function pathRoot(e: Expr): Extract<Expr, { kind: 'var' }> | undefined {
   return x.kind === 'var' ? x : undefined;
 }
 
-/** Index expressions inside a path (`a[i].b` → [i]), which are real reads even when the path is probed. */
-function pathIndexes(e: Expr): Expr[] {
-  const out: Expr[] = [];
+/** Push the index expressions inside a path (`a[i].b` → i): real reads even when the path is probed. */
+function pushIndexes(e: Expr, stack: Expr[]): void {
   let x = e;
   while (x.kind === 'member' || x.kind === 'index') {
-    if (x.kind === 'index') out.push(x.index);
+    if (x.kind === 'index') stack.push(x.index);
     x = x.object;
   }
-  return out;
 }
 
 /**
@@ -89,7 +124,9 @@ function pathIndexes(e: Expr): Expr[] {
  * has()/missing(), and a side compared with `null`. `bound` names are defined by the context (e.g. `response`).
  */
 export function collectReads(e: Expr, out: VarRead[], bound?: ReadonlySet<string>): void {
-  const stack: Expr[] = [e];
+  const stack = SHARED;
+  stack.length = 0;
+  stack.push(e);
   for (let x = stack.pop(); x; x = stack.pop()) {
     switch (x.kind) {
       case 'var':
@@ -98,20 +135,30 @@ export function collectReads(e: Expr, out: VarRead[], bound?: ReadonlySet<string
       case 'binary': {
         const guardLeft = x.op === '??' || ((x.op === '==' || x.op === '!=') && x.right.kind === 'null');
         const guardRight = (x.op === '==' || x.op === '!=') && x.left.kind === 'null';
-        if (guardLeft && pathRoot(x.left)) stack.push(...pathIndexes(x.left));
+        if (guardLeft && pathRoot(x.left)) pushIndexes(x.left, stack);
         else stack.push(x.left);
-        if (guardRight && pathRoot(x.right)) stack.push(...pathIndexes(x.right));
+        if (guardRight && pathRoot(x.right)) pushIndexes(x.right, stack);
         else stack.push(x.right);
         continue;
       }
       case 'call': {
-        const [first, ...rest] = x.args;
-        if (first && PROBES.has(x.fn) && pathRoot(first)) stack.push(...pathIndexes(first), ...rest);
-        else stack.push(...x.args);
+        const first = x.args[0];
+        const probed = first !== undefined && PROBES.has(x.fn) && pathRoot(first) !== undefined;
+        if (probed) pushIndexes(first, stack);
+        for (let i = probed ? 1 : 0; i < x.args.length; i++) stack.push(x.args[i]!);
         continue;
       }
-      default:
-        stack.push(...children(x));
+      case 'string':
+      case 'number':
+      case 'duration':
+      case 'bool':
+      case 'null':
+      case 'member':
+      case 'index':
+      case 'unary':
+      case 'object':
+      case 'array':
+        pushChildren(x, stack);
     }
   }
 }

@@ -46,10 +46,23 @@ export function buildGraph(ir: FlowIr): FlowGraph {
   for (const [name, s] of Object.entries(ir.states)) {
     stateStart.set(name, s.body.length > 0 ? nodes.length : 'empty');
     s.body.forEach((st, index) => {
-      nodes.push({ id: nodes.length, state: name, index, st, decl: st.op === 'step' ? getStep(st.step) : undefined, out: [] });
+      nodes.push({
+        id: nodes.length,
+        state: name,
+        index,
+        st,
+        decl: st.op === 'step' ? getStep(st.step) : undefined,
+        out: [],
+      });
     });
   }
-  const flat = (t: TransitionIr, from: GraphNode | undefined, range: SourceRange, bounded: boolean, out: Edge[]): void => {
+  const flat = (
+    t: TransitionIr,
+    from: GraphNode | undefined,
+    range: SourceRange,
+    bounded: boolean,
+    out: Edge[],
+  ): void => {
     switch (t.kind) {
       case 'goto':
         out.push({ to: stateStart.get(t.state) ?? 'missing', bounded, range: t.range });
@@ -110,7 +123,12 @@ export function buildGraph(ir: FlowIr): FlowGraph {
 export function reachableFrom(g: FlowGraph, edges: readonly Edge[]): Uint8Array {
   const seen = new Uint8Array(g.nodes.length);
   const stack: number[] = [];
-  for (const e of edges) if (typeof e.to === 'number' && !seen[e.to]) (seen[e.to] = 1), stack.push(e.to);
+  for (const e of edges) {
+    if (typeof e.to === 'number' && !seen[e.to]) {
+      seen[e.to] = 1;
+      stack.push(e.to);
+    }
+  }
   for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
     for (const e of g.nodes[n]!.out) {
       if (typeof e.to === 'number' && !seen[e.to]) {

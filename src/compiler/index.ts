@@ -39,11 +39,19 @@ export interface CompileResult {
 
 function internal(file: string, err: unknown): Diagnostic {
   const message = err instanceof Error ? err.message : String(err);
-  return { code: Code.internal, severity: 'error', message: `internal compiler error: ${message}`, range: fileStart(file) };
+  return {
+    code: Code.internal,
+    severity: 'error',
+    message: `internal compiler error: ${message}`,
+    range: fileStart(file),
+  };
 }
 
 /** Lower and check one flow AST. */
-export function compileAst(ast: FlowAst, opts: CompileOptions = {}): { ir?: FlowIr; diagnostics: Diagnostic[] } {
+export function compileAst(
+  ast: FlowAst,
+  opts: CompileOptions = {},
+): { ir?: FlowIr; diagnostics: Diagnostic[] } {
   const r = new Reporter();
   try {
     const hash = hashSource(opts.sourceText ?? JSON.stringify(ast));
@@ -89,7 +97,10 @@ export interface BatchOptions {
 }
 
 /** Compile several files together, adding cross-flow checks. Matches the runtime's FlowCompiler. */
-export function compileBatch(sources: ReadonlyArray<{ file: string; text: string }>, opts: BatchOptions = {}): CompileResult[] {
+export function compileBatch(
+  sources: ReadonlyArray<{ file: string; text: string }>,
+  opts: BatchOptions = {},
+): CompileResult[] {
   const results = sources.map((s) => compileSource(s.file, s.text));
   try {
     const items: BatchItem[] = results;

@@ -19,7 +19,9 @@ function fields(list: readonly FieldAst[], what: string, r: Reporter): FieldIr[]
   for (const f of list) {
     const prev = seen.get(f.name.name);
     if (prev) {
-      r.error(Code.duplicateField, `${what} '${f.name.name}' is declared twice`, f.name.range, { related: [{ message: 'first declared here', range: prev.name.range }] });
+      r.error(Code.duplicateField, `${what} '${f.name.name}' is declared twice`, f.name.range, {
+        related: [{ message: 'first declared here', range: prev.name.range }],
+      });
       continue;
     }
     seen.set(f.name.name, f);
@@ -45,7 +47,12 @@ export function lowerEntries(entries: readonly EntryAst[], lower: LowerTransitio
         const matchers: Extract<EntryIr, { kind: 'call' }>['matchers'] = [];
         for (const m of e.matchers) {
           const text = m.pattern.kind === 'number' ? String(m.pattern.value) : plainText(m.pattern);
-          if (text === undefined) r.error(Code.badCallPattern, `the '${m.field}' pattern must be a plain string such as "+15550100" or "sales_*"`, m.pattern.range);
+          if (text === undefined)
+            r.error(
+              Code.badCallPattern,
+              `the '${m.field}' pattern must be a plain string such as "+15550100" or "sales_*"`,
+              m.pattern.range,
+            );
           else matchers.push({ field: m.field, pattern: text });
         }
         out.push({ kind: 'call', id, matchers, to: lower(e.transition, `${id}:entry`), range: e.range });
@@ -55,19 +62,41 @@ export function lowerEntries(entries: readonly EntryAst[], lower: LowerTransitio
         const method = e.method.name;
         if (!(HTTP_METHODS as readonly string[]).includes(method)) {
           const upper = method.toUpperCase();
-          const advice = (HTTP_METHODS as readonly string[]).includes(upper) ? ` (write it in capitals: '${upper}')` : didYouMean(upper, HTTP_METHODS);
-          r.error(Code.badHttpMethod, `unknown HTTP method '${method}': use ${HTTP_METHODS.join(', ')}${advice}`, e.method.range);
+          const advice = (HTTP_METHODS as readonly string[]).includes(upper)
+            ? ` (write it in capitals: '${upper}')`
+            : didYouMean(upper, HTTP_METHODS);
+          r.error(
+            Code.badHttpMethod,
+            `unknown HTTP method '${method}': use ${HTTP_METHODS.join(', ')}${advice}`,
+            e.method.range,
+          );
         }
         const path = e.path.value;
         if (!path.startsWith('/') || path.includes('//') || /\/:(\/|$)/.test(path)) {
-          r.error(Code.badHttpPath, `the path '${path}' must start with '/', have no empty segments, and name each ':parameter'`, e.path.range);
+          r.error(
+            Code.badHttpPath,
+            `the path '${path}' must start with '/', have no empty segments, and name each ':parameter'`,
+            e.path.range,
+          );
         }
         const id = `${method} ${path}`;
-        const ir: EntryIr = { kind: 'http', id, method, path, request: fields(e.request, 'request field', r), to: lower(e.transition, `${id}:entry`), range: e.range };
+        const ir: EntryIr = {
+          kind: 'http',
+          id,
+          method,
+          path,
+          request: fields(e.request, 'request field', r),
+          to: lower(e.transition, `${id}:entry`),
+          range: e.range,
+        };
         if (e.auth) {
           const scheme = e.auth.scheme.name;
           if (!(AUTH_SCHEMES as readonly string[]).includes(scheme)) {
-            r.error(Code.badAuthScheme, `unknown auth scheme '${scheme}': use ${AUTH_SCHEMES.join(', ')}${didYouMean(scheme, AUTH_SCHEMES)}`, e.auth.scheme.range);
+            r.error(
+              Code.badAuthScheme,
+              `unknown auth scheme '${scheme}': use ${AUTH_SCHEMES.join(', ')}${didYouMean(scheme, AUTH_SCHEMES)}`,
+              e.auth.scheme.range,
+            );
           }
           ir.auth = { scheme, args: Object.fromEntries(e.auth.args.map((a) => [a.name.name, a.value])) };
         }
@@ -80,9 +109,17 @@ export function lowerEntries(entries: readonly EntryAst[], lower: LowerTransitio
         starts++;
         const id = starts === 1 ? 'start' : `start-${starts}`;
         if (firstStart) {
-          r.error(Code.duplicateStart, "a flow has at most one 'on start' entry", e.range, { related: [{ message: 'the first one', range: firstStart.range }] });
+          r.error(Code.duplicateStart, "a flow has at most one 'on start' entry", e.range, {
+            related: [{ message: 'the first one', range: firstStart.range }],
+          });
         } else firstStart = e;
-        out.push({ kind: 'start', id, params: fields(e.params, 'parameter', r), to: lower(e.transition, `${id}:entry`), range: e.range });
+        out.push({
+          kind: 'start',
+          id,
+          params: fields(e.params, 'parameter', r),
+          to: lower(e.transition, `${id}:entry`),
+          range: e.range,
+        });
         break;
       }
     }
@@ -97,7 +134,9 @@ export function lowerConfigs(configs: readonly ConfigDeclAst[], r: Reporter): Fl
   for (const c of configs) {
     const prev = seen.get(c.name.name);
     if (prev) {
-      r.error(Code.duplicateConfig, `config '${c.name.name}' is declared twice`, c.name.range, { related: [{ message: 'first declared here', range: prev.name.range }] });
+      r.error(Code.duplicateConfig, `config '${c.name.name}' is declared twice`, c.name.range, {
+        related: [{ message: 'first declared here', range: prev.name.range }],
+      });
       continue;
     }
     seen.set(c.name.name, c);

@@ -6,7 +6,7 @@
 import { BUILTIN_ROOTS, CONTROL_KEYWORDS, STEPS } from '../catalog/index.js';
 import type { OutcomeAst, StepAst, TransitionAst } from '../language/ast.js';
 import { stepDecl } from '../language/step-args.js';
-import { argEnabled, checkStepArgs } from './check-args.js';
+import { argEnabled, argsByName, checkStepArgs } from './check-args.js';
 import { Code } from './codes.js';
 import type { StepIr, TransitionIr } from './ir.js';
 import type { Reporter } from './report.js';
@@ -16,16 +16,36 @@ const CONTINUE: TransitionIr = { kind: 'continue' };
 const ROOTS: ReadonlySet<string> = new Set(BUILTIN_ROOTS);
 
 /** Lower a step statement. `lower` lowers a transition with a counter name for `max`. */
-export function lowerStep(ast: StepAst, id: string, lower: (t: TransitionAst, counter: string) => TransitionIr, r: Reporter): StepIr {
+export function lowerStep(
+  ast: StepAst,
+  id: string,
+  lower: (t: TransitionAst, counter: string) => TransitionIr,
+  r: Reporter,
+): StepIr {
   const name = ast.name.name;
   const decl = stepDecl(name);
   const args: StepIr['args'] = {};
-  for (const a of ast.args) if (a.name.name !== '' && !(a.name.name in args)) args[a.name.name] = a.value;
+  for (const a of ast.args) {
+    // `__proto__` cannot be a plain own key; it is an unknown argument anyway (reported below).
+    if (a.name.name === '' || a.name.name === '__proto__' || Object.hasOwn(args, a.name.name)) continue;
+    const literal = decl !== undefined && argsByName(decl).get(a.name.name)?.literal === true;
+    // A bare word for a literal argument is a (wrong) value, not a variable read: checked in check-args.
+    args[a.name.name] =
+      literal && a.value.kind === 'var'
+        ? { kind: 'string', parts: [a.value.name], range: a.value.range }
+        : a.value;
+  }
   const ir: StepIr = { op: 'step', id, step: name, args, outcomes: {}, range: ast.range };
   if (ast.into) {
     ir.into = ast.into.name;
-    if (ROOTS.has(ast.into.name)) r.error(Code.noResult, `'${ast.into.name}' is a built-in variable; choose another name for the result`, ast.into.range);
-    else if (decl && decl.into === undefined) r.warning(Code.noResult, `'${name}' has no result to put into '${ast.into.name}'`, ast.into.range);
+    if (ROOTS.has(ast.into.name))
+      r.error(
+        Code.noResult,
+        `'${ast.into.name}' is a built-in variable; choose another name for the result`,
+        ast.into.range,
+      );
+    else if (decl && decl.into === undefined)
+      r.warning(Code.noResult, `'${name}' has no result to put into '${ast.into.name}'`, ast.into.range);
   }
   const routed = new Map<string, OutcomeAst>();
   let other: OutcomeAst | undefined;
@@ -33,7 +53,12 @@ export function lowerStep(ast: StepAst, id: string, lower: (t: TransitionAst, co
     const on = o.outcome.name;
     const prev = on === '*' ? other : routed.get(on);
     if (prev) {
-      r.error(Code.duplicateOutcome, `'${on === '*' ? 'other' : on}' is already routed for this step`, o.outcome.range, { related: [{ message: 'first routed here', range: prev.outcome.range }] });
+      r.error(
+        Code.duplicateOutcome,
+        `'${on === '*' ? 'other' : on}' is already routed for this step`,
+        o.outcome.range,
+        { related: [{ message: 'first routed here', range: prev.outcome.range }] },
+      );
       continue;
     }
     if (on === '*') other = o;
@@ -42,22 +67,38 @@ export function lowerStep(ast: StepAst, id: string, lower: (t: TransitionAst, co
   if (!decl) {
     const known = [...Object.keys(STEPS), ...CONTROL_KEYWORDS];
     r.error(Code.unknownStep, `unknown step '${name}'${didYouMean(name, known)}`, ast.name.range);
-    for (const [on, o] of routed) ir.outcomes[on] = lower(o.transition, `${id}:${on}`);
+    for (const [on, o] of routed)
+      if (on !== '__proto__') ir.outcomes[on] = lower(o.transition, `${id}:${on}`);
     if (other) ir.outcomes['*'] = lower(other.transition, `${id}:other`);
     return ir;
   }
   checkStepArgs(decl, ast, r);
-  const declared = decl.outcomes.map((o) => o.name);
-  const possible = decl.outcomes.filter((o) => o.onlyWith === undefined || argEnabled(decl, ast, o.onlyWith)).map((o) => o.name);
+  const possible: string[] = [];
+  for (const o of decl.outcomes)
+    if (o.onlyWith === undefined || argEnabled(decl, ast, o.onlyWith)) possible.push(o.name);
   for (const [on, o] of routed) {
-    const d = decl.outcomes.find((x) => x.name === on);
+    let d: (typeof decl.outcomes)[number] | undefined;
+    for (const x of decl.outcomes) if (x.name === on) d = x;
     if (!d) {
-      const hint = declared.length > 0 ? `${name} can end with ${declared.join(', ')}` : `${name} has no outcomes to route`;
-      r.error(Code.unknownOutcome, `'${name}' has no outcome '${on}'${didYouMean(on, declared)}`, o.outcome.range, { hint });
+      const declared = decl.outcomes.map((x) => x.name);
+      const hint =
+        declared.length > 0
+          ? `${name} can end with ${declared.join(', ')}`
+          : `${name} has no outcomes to route`;
+      r.error(
+        Code.unknownOutcome,
+        `'${name}' has no outcome '${on}'${didYouMean(on, declared)}`,
+        o.outcome.range,
+        { hint },
+      );
     } else if (!possible.includes(on)) {
-      r.warning(Code.impossibleOutcome, `'${name}' ends with '${on}' only when '${d.onlyWith ?? ''}' is given, so this route is never taken`, o.outcome.range);
+      r.warning(
+        Code.impossibleOutcome,
+        `'${name}' ends with '${on}' only when '${d.onlyWith ?? ''}' is given, so this route is never taken`,
+        o.outcome.range,
+      );
     }
-    ir.outcomes[on] = lower(o.transition, `${id}:${on}`);
+    if (on !== '__proto__') ir.outcomes[on] = lower(o.transition, `${id}:${on}`);
   }
   const fallback = other ? lower(other.transition, `${id}:other`) : undefined;
   const unhandled: string[] = [];

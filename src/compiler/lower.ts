@@ -38,8 +38,18 @@ class Lowering {
     for (const s of ast.states) {
       const name = s.name.name;
       const prev = this.states.get(name);
-      if (name === END_TARGET) r.error(Code.reservedState, `'${END_TARGET}' is reserved (\`-> end\` ends the session); choose another state name`, s.name.range);
-      else if (prev) r.error(Code.duplicateState, `state '${name}' is defined twice`, s.name.range, { related: [{ message: 'first defined here', range: prev.name.range }] });
+      if (name === END_TARGET)
+        r.error(
+          Code.reservedState,
+          `'${END_TARGET}' is reserved (\`-> end\` ends the session); choose another state name`,
+          s.name.range,
+        );
+      else if (name === '__proto__')
+        r.error(Code.reservedState, `'${name}' cannot be a state name`, s.name.range);
+      else if (prev)
+        r.error(Code.duplicateState, `state '${name}' is defined twice`, s.name.range, {
+          related: [{ message: 'first defined here', range: prev.name.range }],
+        });
       else this.states.set(name, s);
     }
   }
@@ -84,7 +94,10 @@ class Lowering {
           op: 'switch',
           id,
           subject: st.subject,
-          cases: st.cases.map((c, i) => ({ values: c.values, to: this.transition(c.transition, `${id}:case${i + 1}`) })),
+          cases: st.cases.map((c, i) => ({
+            values: c.values,
+            to: this.transition(c.transition, `${id}:case${i + 1}`),
+          })),
           default: st.default ? this.transition(st.default, `${id}:default`) : CONTINUE,
           range: st.range,
         };
@@ -97,7 +110,11 @@ class Lowering {
     const { ast } = this;
     const states: Record<string, StateIr> = {};
     for (const [name, s] of this.states) {
-      states[name] = { name, body: s.body.map((st, i) => this.statement(st, `${name}/${i}`)), range: s.range };
+      states[name] = {
+        name,
+        body: s.body.map((st, i) => this.statement(st, `${name}/${i}`)),
+        range: s.range,
+      };
     }
     for (const c of ast.configs) if (c.default) checkExpr(c.default, this.configs, this.r);
     const ir: FlowIr = {

@@ -13,7 +13,12 @@ export class Reporter {
   }
 
   /** Report a warning. */
-  warning(code: Code, message: string, range: SourceRange, extra?: Pick<Diagnostic, 'hint' | 'related'>): void {
+  warning(
+    code: Code,
+    message: string,
+    range: SourceRange,
+    extra?: Pick<Diagnostic, 'hint' | 'related'>,
+  ): void {
     this.add({ code, severity: 'warning', message, range, ...extra });
   }
 

@@ -37,8 +37,9 @@ export abstract class ExpressionParser extends ParserSupport {
     });
   });
 
+  // Alternatives of the hottest rules are built once and reused (Chevrotain's documented OR caching).
   readonly unary = this.RULE('unary', (): Expr =>
-    this.OR([
+    this.OR((this.unaryAlts ??= [
       {
         ALT: () => {
           const bang = this.CONSUME(T.Bang);
@@ -57,7 +58,7 @@ export abstract class ExpressionParser extends ParserSupport {
         },
       },
       { ALT: () => this.SUBRULE(this.postfix) },
-    ]),
+    ])),
   );
 
   readonly postfix = this.RULE('postfix', (): Expr => {
@@ -91,7 +92,7 @@ export abstract class ExpressionParser extends ParserSupport {
   });
 
   readonly primary = this.RULE('primary', (): Expr =>
-    this.OR([
+    this.OR((this.primaryAlts ??= [
       {
         ALT: () => {
           const s = this.CONSUME(T.StringLiteral);
@@ -124,7 +125,7 @@ export abstract class ExpressionParser extends ParserSupport {
       },
       { ALT: () => this.SUBRULE(this.objectLiteral) },
       { ALT: () => this.SUBRULE(this.arrayLiteral) },
-    ]),
+    ])),
   );
 
   readonly nameOrCall = this.RULE('nameOrCall', (): Expr => {
@@ -193,6 +194,8 @@ export abstract class ExpressionParser extends ParserSupport {
   });
 
   private binaryAlts: Array<IOrAlt<IToken>> | undefined;
+  private unaryAlts: Array<IOrAlt<Expr>> | undefined;
+  private primaryAlts: Array<IOrAlt<Expr>> | undefined;
   private binaryAlternatives(): Array<IOrAlt<IToken>> {
     this.binaryAlts ??= BINARY_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t) }));
     return this.binaryAlts;

@@ -4,7 +4,7 @@
  */
 import { EmbeddedActionsParser, tokenMatcher, type IToken, type TokenType } from 'chevrotain';
 import type { StepDecl } from '../catalog/index.js';
-import type { BinaryOp, Expr, Ident, StringExpr } from './ast.js';
+import type { BinaryOp, Expr, Ident, StringExpr, TransitionAst } from './ast.js';
 import type { Diagnostic, SourceRange } from './diagnostics.js';
 import { messageProvider } from './messages.js';
 import { error, isInvented, span, tokenRange } from './ranges.js';
@@ -86,6 +86,13 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
     return { kind: 'null', range: at };
   }
 
+  /** A transition that error recovery could not build stands in as one to the empty name (never reported). */
+  protected tr(t: TransitionAst | undefined): TransitionAst {
+    if (t) return t;
+    const range = this.hole().range;
+    return { target: { name: '', range }, range };
+  }
+
   protected report(code: string, message: string, range: SourceRange, hint?: string): void {
     this.diags.push(error(code, message, range, hint));
   }
@@ -158,7 +165,7 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
       this.report('CF2020', `${what} cannot contain '\${...}'`, e.range);
       return tok.image.slice(1, -1);
     }
-    return e.parts.join('');
+    return e.parts.map((part) => (typeof part === 'string' ? part : '')).join('');
   }
 
   /** Fold `a op b op c ...` by precedence (all operators are left-associative). */

@@ -2,10 +2,9 @@
  * The `.flow` grammar (Chevrotain, embedded actions building the AST directly). One instance is created once
  * and reused; see parse-flow.ts. Line structure comes from the lexer's Newline / Indent / Dedent tokens.
  */
-import type { IToken } from 'chevrotain';
+import type { IOrAlt, IToken } from 'chevrotain';
 import { CallMatchField } from './ast.js';
 import type {
-  ArgAst,
   CallEntryAst,
   ConfigDeclAst,
   EntryAst,
@@ -19,13 +18,11 @@ import type {
   StatementAst,
   StepAst,
   SwitchAst,
-  TransitionAst,
-  TypeAst,
 } from './ast.js';
 import type { SourceRange } from './diagnostics.js';
-import { ExpressionParser } from './parser-expr.js';
+import { DeclParser } from './parser-decls.js';
 import { span } from './ranges.js';
-import { argDecl, markPositional, normalizeArgValue, positionalArg, stepDecl } from './step-args.js';
+import { markPositional, normalizeArgValue, positionalArg, stepDecl } from './step-args.js';
 import * as T from './tokens.js';
 
 /** The parse of a whole file, before it becomes a FlowAst (parse-flow.ts adds the file-level defaults). */
@@ -36,12 +33,13 @@ export interface FlowParts {
   states: StateAst[];
 }
 
-const BASE_TYPES = ['string', 'number', 'boolean', 'object', 'array', 'any'] as const;
 const MATCHERS: readonly string[] = Object.values(CallMatchField);
 
 /** The `.flow` parser. */
-export class FlowParser extends ExpressionParser {
+export class FlowParser extends DeclParser {
   // ------------------------------------------------------------------------------------------- file
+
+  private statementAlts: Array<IOrAlt<StatementAst>> | undefined;
 
   /** What the file rule has built so far, returned even when recovery has to give up. */
   private fileParts: FlowParts = { configs: [], entries: [], states: [] };
@@ -75,19 +73,6 @@ export class FlowParser extends ExpressionParser {
     return this.ACTION(() => ({ name: this.ident(name), description: doc, range: span(this.r(kw), this.r(name)) }));
   });
 
-  /** Indented string lines under a declaration: its documentation. */
-  readonly docBlock = this.RULE('docBlock', (): string => {
-    const lines: string[] = [];
-    this.CONSUME(T.Indent);
-    this.AT_LEAST_ONE(() => {
-      const s = this.CONSUME(T.StringLiteral);
-      this.CONSUME(T.Newline);
-      this.ACTION(() => lines.push(this.plainString(s, 'a doc string')));
-    });
-    this.CONSUME(T.Dedent);
-    return lines.join('\n');
-  });
-
   readonly configDecl = this.RULE('configDecl', (): ConfigDeclAst => {
     const kw = this.CONSUME(T.Config);
     const name = this.CONSUME(T.Name);
@@ -109,7 +94,7 @@ export class FlowParser extends ExpressionParser {
 
   readonly entryDecl = this.RULE('entryDecl', (): EntryAst => {
     const on = this.CONSUME(T.On);
-    return this.OR([
+    return this.OR<EntryAst>([
       { ALT: () => this.SUBRULE(this.callEntry, { ARGS: [on] }) },
       { ALT: () => this.SUBRULE(this.httpEntry, { ARGS: [on] }) },
       { ALT: () => this.SUBRULE(this.startEntry, { ARGS: [on] }) },
@@ -129,7 +114,7 @@ export class FlowParser extends ExpressionParser {
         } else matchers.push({ field: field.image as CallMatchField, pattern: pattern ?? this.hole(range), range });
       });
     });
-    const transition = this.SUBRULE(this.transition);
+    const transition = this.tr(this.SUBRULE(this.transition));
     this.CONSUME(T.Newline);
     return this.ACTION(() => ({ kind: 'call', matchers, transition, range: span(this.r(on), transition.range) }));
   });
@@ -151,7 +136,7 @@ export class FlowParser extends ExpressionParser {
     let seenTransition = false;
     let seenRequest = false;
     this.OPTION(() => {
-      const t = this.SUBRULE(this.transition);
+      const t = this.tr(this.SUBRULE(this.transition));
       this.ACTION(() => { entry.transition = t; seenTransition = true; });
     });
     this.CONSUME(T.Newline);
@@ -174,7 +159,7 @@ export class FlowParser extends ExpressionParser {
               const kw = this.CONSUME(T.Auth);
               const scheme = this.CONSUME2(T.Name);
               this.ACTION(() => (this.step = undefined));
-              const args = this.SUBRULE(this.namedArgs);
+              const args = (this.SUBRULE(this.namedArgs) ?? []);
               this.CONSUME3(T.Newline);
               this.ACTION(() => {
                 if (entry.auth) this.report('CF2014', 'this http entry already has an auth line', this.r(kw));
@@ -207,7 +192,7 @@ export class FlowParser extends ExpressionParser {
           {
             ALT: () => {
               const kw = this.CONSUME(T.Invalid);
-              const t = this.SUBRULE2(this.transition);
+              const t = this.tr(this.SUBRULE2(this.transition));
               this.CONSUME6(T.Newline);
               this.ACTION(() => {
                 if (entry.invalid) this.report('CF2014', "this http entry already has an 'invalid' line", this.r(kw));
@@ -217,7 +202,7 @@ export class FlowParser extends ExpressionParser {
           },
           {
             ALT: () => {
-              const t = this.SUBRULE3(this.transition);
+              const t = this.tr(this.SUBRULE3(this.transition));
               this.CONSUME7(T.Newline);
               this.ACTION(() => {
                 if (seenTransition) this.report('CF2014', "this http entry already has a '-> state' line", t.range);
@@ -256,67 +241,10 @@ export class FlowParser extends ExpressionParser {
       });
       this.CONSUME(T.RParen);
     });
-    const transition = this.SUBRULE(this.transition);
+    const transition = this.tr(this.SUBRULE(this.transition));
     this.CONSUME(T.Newline);
     return this.ACTION(() => ({ kind: 'start', params, transition, range: span(this.r(on), transition.range) }));
   });
-
-  /** `name?: type = default` in a request block or a start parameter list. */
-  readonly field = this.RULE('field', (): FieldAst => {
-    const name = this.CONSUME(T.Name);
-    const q = this.OPTION(() => this.CONSUME(T.Question));
-    this.CONSUME(T.Colon);
-    const type = this.SUBRULE(this.type);
-    const value = this.OPTION2(() => {
-      this.CONSUME(T.Equals);
-      return this.SUBRULE(this.expression);
-    });
-    return this.ACTION(() => {
-      const f: FieldAst = { name: this.ident(name), type, optional: q !== undefined, range: span(this.r(name), value?.range ?? type.range) };
-      if (value) f.default = value;
-      return f;
-    });
-  });
-
-  /** `string`, `"inbound"`, or a union `string | number`. */
-  readonly type = this.RULE('type', (): TypeAst => {
-    const types: TypeAst[] = [];
-    const first = this.SUBRULE(this.typeAtom);
-    this.ACTION(() => first && types.push(first));
-    this.MANY(() => {
-      this.CONSUME(T.Pipe);
-      const next = this.SUBRULE2(this.typeAtom);
-      this.ACTION(() => next && types.push(next));
-    });
-    return this.ACTION(() => {
-      if (types.length === 1) return types[0]!;
-      if (types.length === 0) return { kind: 'base', name: 'any', range: this.hole().range };
-      return { kind: 'union', types, range: span(types[0]!.range, types[types.length - 1]!.range) };
-    });
-  });
-
-  /** One member of a type: a base type name or a string literal. */
-  readonly typeAtom = this.RULE('typeAtom', (): TypeAst =>
-    this.OR([
-      {
-        ALT: () => {
-          const n = this.CONSUME(T.Name);
-          return this.ACTION((): TypeAst => {
-            if (!(BASE_TYPES as readonly string[]).includes(n.image)) {
-              this.report('CF2011', `unknown type '${n.image}'`, this.r(n), `use ${BASE_TYPES.join(', ')} or a "literal"`);
-            }
-            return { kind: 'base', name: n.image as (typeof BASE_TYPES)[number], range: this.r(n) };
-          });
-        },
-      },
-      {
-        ALT: () => {
-          const s = this.CONSUME(T.StringLiteral);
-          return this.ACTION((): TypeAst => ({ kind: 'literal', value: this.plainString(s, 'a literal type'), range: this.r(s) }));
-        },
-      },
-    ]),
-  );
 
   // ------------------------------------------------------------------------------------------- states
 
@@ -340,14 +268,14 @@ export class FlowParser extends ExpressionParser {
   });
 
   readonly statement = this.RULE('statement', (): StatementAst =>
-    this.OR([
+    this.OR((this.statementAlts ??= [
       { ALT: () => this.SUBRULE(this.setStatement) },
       { ALT: () => this.SUBRULE(this.ifStatement) },
       { ALT: () => this.SUBRULE(this.switchStatement) },
       { ALT: () => this.SUBRULE(this.gotoStatement) },
       { ALT: () => this.SUBRULE(this.arrowStatement) },
       { ALT: () => this.SUBRULE(this.stepStatement) },
-    ]),
+    ])),
   );
 
   readonly setStatement = this.RULE('setStatement', (): StatementAst => {
@@ -371,10 +299,10 @@ export class FlowParser extends ExpressionParser {
   readonly ifStatement = this.RULE('ifStatement', (): StatementAst => {
     const kw = this.CONSUME(T.If);
     const cond = this.SUBRULE(this.expression);
-    const then = this.SUBRULE(this.transition);
+    const then = this.tr(this.SUBRULE(this.transition));
     const otherwise = this.OPTION(() => {
       this.CONSUME(T.Else);
-      return this.SUBRULE2(this.transition);
+      return this.tr(this.SUBRULE2(this.transition));
     });
     this.CONSUME(T.Newline);
     return this.ACTION(() => {
@@ -402,7 +330,7 @@ export class FlowParser extends ExpressionParser {
               this.CONSUME(T.Comma);
               values.push(this.SUBRULE3(this.expression));
             });
-            const t = this.SUBRULE(this.transition);
+            const t = this.tr(this.SUBRULE(this.transition));
             this.CONSUME2(T.Newline);
             this.ACTION(() => {
               stmt.cases.push({ values: values.map((v) => v ?? this.hole()), transition: t, range: span(this.r(c), t.range) });
@@ -413,7 +341,7 @@ export class FlowParser extends ExpressionParser {
         {
           ALT: () => {
             const d = this.CONSUME(T.Default);
-            const t = this.SUBRULE2(this.transition);
+            const t = this.tr(this.SUBRULE2(this.transition));
             this.CONSUME3(T.Newline);
             this.ACTION(() => {
               if (stmt.default) this.report('CF2013', "this switch already has a 'default' line", this.r(d));
@@ -430,13 +358,13 @@ export class FlowParser extends ExpressionParser {
 
   readonly gotoStatement = this.RULE('gotoStatement', (): StatementAst => {
     const kw = this.CONSUME(T.Goto);
-    const transition = this.SUBRULE(this.transitionTail);
+    const transition = this.tr(this.SUBRULE(this.transitionTail));
     this.CONSUME(T.Newline);
     return this.ACTION(() => ({ kind: 'goto', transition, range: span(this.r(kw), transition.range) }));
   });
 
   readonly arrowStatement = this.RULE('arrowStatement', (): StatementAst => {
-    const transition = this.SUBRULE(this.transition);
+    const transition = this.tr(this.SUBRULE(this.transition));
     this.CONSUME(T.Newline);
     return this.ACTION(() => ({ kind: 'goto', transition, arrow: true, range: transition.range }));
   });
@@ -464,7 +392,7 @@ export class FlowParser extends ExpressionParser {
         });
       },
     });
-    const named = this.SUBRULE(this.namedArgs);
+    const named = (this.SUBRULE(this.namedArgs) ?? []);
     this.OPTION2(() => {
       this.CONSUME(T.Into);
       const v = this.CONSUME2(T.Name);
@@ -488,97 +416,16 @@ export class FlowParser extends ExpressionParser {
     });
   });
 
-  /** `name value` pairs and flags, shaped by the current step's catalog entry (see ParserSupport gates). */
-  readonly namedArgs = this.RULE('namedArgs', (): ArgAst[] => {
-    const args: ArgAst[] = [];
-    this.MANY(() => {
-      const name = this.CONSUME(T.Name);
-      const value = this.OPTION({
-        GATE: () => this.valueGate(name.image),
-        DEF: () => this.SUBRULE(this.expression),
-      });
-      this.ACTION(() => {
-        const id = this.ident(name);
-        const decl = argDecl(this.step, name.image);
-        if (!value && decl && decl.flag !== true) {
-          this.report('CF2018', `'${name.image}' needs a value`, id.range, `write \`${name.image} <value>\``);
-        }
-        const v: Expr = value ?? (decl && decl.flag !== true ? { kind: 'null', range: id.range } : { kind: 'bool', value: true, range: id.range });
-        args.push({ name: id, value: normalizeArgValue(decl, v), range: span(id.range, v.range) });
-      });
-    });
-    return args;
-  });
-
   readonly outcomeLine = this.RULE('outcomeLine', (): OutcomeAst => {
     const on = this.CONSUME(T.On);
     const name = this.CONSUME(T.Name);
-    const transition = this.SUBRULE(this.transition);
+    const transition = this.tr(this.SUBRULE(this.transition));
     this.CONSUME(T.Newline);
     return this.ACTION(() => {
       const outcome = this.ident(name);
       if (outcome.name === 'other') outcome.name = '*';
       return { outcome, transition, range: span(this.r(on), transition.range) };
     });
-  });
-
-  // ------------------------------------------------------------------------------------------- transitions
-
-  readonly transition = this.RULE('transition', (): TransitionAst => {
-    const arrow = this.CONSUME(T.Arrow);
-    const tail = this.SUBRULE(this.transitionTail);
-    return this.ACTION(() => ({ ...tail, range: span(this.r(arrow), tail.range) }));
-  });
-
-  /** `target [max N [else -> other]]`. */
-  readonly transitionTail = this.RULE('transitionTail', (): TransitionAst => {
-    const target = this.CONSUME(T.Name);
-    const t = this.ACTION((): TransitionAst => ({ target: this.ident(target), range: this.r(target) }));
-    this.OPTION(() => {
-      this.CONSUME(T.Max);
-      const n = this.CONSUME(T.NumberLiteral);
-      this.ACTION(() => {
-        const value = Number(n.image);
-        if (!Number.isInteger(value) || value < 1) this.report('CF2017', "'max' needs a whole number of times, at least 1", this.r(n));
-        t.max = { value, range: this.r(n) };
-        t.range = span(t.range, this.r(n));
-      });
-      this.OPTION2(() => {
-        this.CONSUME(T.Else);
-        const e = this.SUBRULE(this.transition);
-        this.ACTION(() => {
-          t.else = e;
-          t.range = span(t.range, e.range);
-        });
-      });
-    });
-    return t;
-  });
-
-  /** A transition as YAML writes it: `target`, `-> target`, `ask max 3 else goodbye`. */
-  readonly looseTransition = this.RULE('looseTransition', (): TransitionAst => {
-    const arrow = this.OPTION(() => this.CONSUME(T.Arrow));
-    const target = this.CONSUME(T.Name);
-    const t = this.ACTION((): TransitionAst => ({ target: this.ident(target), range: span(arrow ? this.r(arrow) : this.r(target), this.r(target)) }));
-    this.OPTION2(() => {
-      this.CONSUME(T.Max);
-      const n = this.CONSUME(T.NumberLiteral);
-      this.ACTION(() => {
-        const value = Number(n.image);
-        if (!Number.isInteger(value) || value < 1) this.report('CF2017', "'max' needs a whole number of times, at least 1", this.r(n));
-        t.max = { value, range: this.r(n) };
-        t.range = span(t.range, this.r(n));
-      });
-      this.OPTION3(() => {
-        this.CONSUME(T.Else);
-        const e = this.SUBRULE(this.looseTransition);
-        this.ACTION(() => {
-          t.else = e;
-          t.range = span(t.range, e.range);
-        });
-      });
-    });
-    return t;
   });
 
   constructor() {

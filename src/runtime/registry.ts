@@ -26,8 +26,19 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * What the registry tells the compiler about a batch: `knownFlows` names the flows loaded outside it, so an
+ * `originate flow "x"` naming none of them (nor a flow of the batch) is an error (CF3009).
+ */
+export interface FlowCompileOptions {
+  knownFlows?: Iterable<string>;
+}
+
 /** Compiles a batch of sources together (the composition root passes the real compiler). */
-export type FlowCompiler = (sources: Array<{ file: string; text: string }>) => CompileResult[] | Promise<CompileResult[]>;
+export type FlowCompiler = (
+  sources: Array<{ file: string; text: string }>,
+  opts?: FlowCompileOptions,
+) => CompileResult[] | Promise<CompileResult[]>;
 
 /** A published version of a flow. */
 export interface FlowVersion {
@@ -78,6 +89,8 @@ export interface ReloadReport {
 export interface FlowRegistryOptions {
   dir: string;
   compile: FlowCompiler;
+  /** Names of flows served from elsewhere (another directory) that this directory's flows may originate. */
+  externalFlows?: () => Iterable<string>;
   /** Quiet time before a batch of file changes is reloaded (default 100 ms). */
   debounceMs?: number;
   now?: () => number;
@@ -179,7 +192,7 @@ export class FlowRegistry extends EventEmitter {
     }
     const newNames = new Set<string>();
     const sources = [...texts].map(([key, text]) => ({ file: changed.get(key) ?? key, text }));
-    const firstPass = sources.length > 0 ? await this.opts.compile(sources) : [];
+    const firstPass = sources.length > 0 ? await this.opts.compile(sources, { knownFlows: this.knownOutside(changed) }) : [];
     for (const r of firstPass) if (r.ir) newNames.add(r.ir.name);
     for (const [key, l] of this.byFile) {
       if (changed.has(key)) continue;
@@ -189,10 +202,23 @@ export class FlowRegistry extends EventEmitter {
       }
     }
     const all = [...texts].map(([key, text]) => ({ key, file: changed.get(key) ?? key, text }));
-    const results = all.length === sources.length ? firstPass : await this.opts.compile(all.map(({ file, text }) => ({ file, text })));
+    const results =
+      all.length === sources.length
+        ? firstPass
+        : await this.opts.compile(
+            all.map(({ file, text }) => ({ file, text })),
+            { knownFlows: this.knownOutside(changed) },
+          );
     const byKey = new Map<string, CompileResult>();
     for (const r of results) byKey.set(resolve(r.file), r);
     return this.publish(byKey, deleted);
+  }
+
+  /** Names of the flows loaded from files outside `batch` (keyed by resolved path), plus external ones. */
+  private knownOutside(batch: ReadonlyMap<string, string>): string[] {
+    const names = new Set(this.opts.externalFlows?.() ?? []);
+    for (const [key, l] of this.byFile) if (!batch.has(key)) names.add(l.version.name);
+    return [...names];
   }
 
   private publish(results: Map<string, CompileResult>, deleted: string[]): ReloadReport {

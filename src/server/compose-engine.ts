@@ -5,7 +5,7 @@
 import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
 import { createEmbeddedEngine } from '../engines/embedded/index.js';
-import { createMediaEngine } from '../engines/embedded/media/engine.js';
+import { createMediaEngine } from '../engines/embedded/media/index.js';
 import { compileBatch } from '../compiler/index.js';
 import type { FlowCompiler } from '../runtime/registry.js';
 import { ConfigError, type ServerConfig } from './config.js';
@@ -26,9 +26,12 @@ function primaryAddress(): string {
 /** Build and start the engine `engine:` names. */
 export async function createEngine(config: ServerConfig, log: Logger): Promise<TelephonyEngine> {
   if (config.engine === 'drachtio') {
-    throw new ConfigError("engine: 'drachtio' is not available in this build; use engine: embedded (the default)");
+    throw new ConfigError(
+      "engine: 'drachtio' is not available in this build; use engine: embedded (the default)",
+    );
   }
-  const rtpAddress = config.rtp.publicAddress ?? (isWildcard(config.rtp.host) ? primaryAddress() : config.rtp.host);
+  const rtpAddress =
+    config.rtp.publicAddress ?? (isWildcard(config.rtp.host) ? primaryAddress() : config.rtp.host);
   const mediaEngine = createMediaEngine({
     portMin: config.rtp.portMin,
     portMax: config.rtp.portMax,
@@ -47,7 +50,12 @@ export async function createEngine(config: ServerConfig, log: Logger): Promise<T
       ...(sip.allow ? { allow: sip.allow } : {}),
       ...(sip.rateLimit ? { rateLimit: sip.rateLimit } : {}),
     },
-    rtp: { address: rtpAddress, portMin: config.rtp.portMin, portMax: config.rtp.portMax, mediaTimeoutMs: config.rtp.mediaTimeout * 1000 },
+    rtp: {
+      address: rtpAddress,
+      portMin: config.rtp.portMin,
+      portMax: config.rtp.portMax,
+      mediaTimeoutMs: config.rtp.mediaTimeout * 1000,
+    },
     trunks: config.trunks,
     mediaEngine,
     resources: mediaEngine.resources,
@@ -69,7 +77,11 @@ export async function createEngine(config: ServerConfig, log: Logger): Promise<T
     stats: () => {
       const s = engine.stats();
       const tx = engine.sip.core.table.sizes;
-      return { sipTransactions: tx.client + tx.server, sipMalformed: s.sip.malformedDropped + s.sip.malformedRejected, rtpStreams: s.media.legs };
+      return {
+        sipTransactions: tx.client + tx.server,
+        sipMalformed: s.sip.malformedDropped + s.sip.malformedRejected,
+        rtpStreams: s.media.legs,
+      };
     },
     close: () => engine.stop(0),
   };

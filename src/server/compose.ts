@@ -69,19 +69,27 @@ export interface CallflowServer {
 }
 
 /** Start a server from a resolved configuration. On failure everything started so far is closed again. */
-export async function composeServer(config: ServerConfig, opts: ComposeOptions = {}): Promise<CallflowServer> {
+export async function composeServer(
+  config: ServerConfig,
+  opts: ComposeOptions = {},
+): Promise<CallflowServer> {
   const log = opts.log ?? createLogger(config.log.level);
   const cleanups: Array<() => Promise<unknown>> = [];
   const cleanup = async (): Promise<void> => {
-    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
+    for (const fn of cleanups.reverse())
+      await fn().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
     cleanups.length = 0;
   };
   try {
-    if (config.store !== 'memory' && !/^rediss?:\/\//.test(config.store)) throw new ConfigError(`store: expected "memory" or a redis:// URL, got '${config.store}'`);
+    if (config.store !== 'memory' && !/^rediss?:\/\//.test(config.store))
+      throw new ConfigError(`store: expected "memory" or a redis:// URL, got '${config.store}'`);
     if (config.store !== 'memory') await probeRedis(config.store);
     const compile = opts.compile ?? (await loadCompiler());
     const { store, bus, kind: storeKind } = await openStore(config.store, opts.storePrefix ?? 'callflow:');
-    cleanups.push(() => store.close(), () => bus.close());
+    cleanups.push(
+      () => store.close(),
+      () => bus.close(),
+    );
 
     const flows = new FlowSet({
       dirs: [...config.flows, ...(config.bundledFlows ? [opts.bundledFlowsDir ?? bundledFlowsDir()] : [])],
@@ -94,8 +102,12 @@ export async function composeServer(config: ServerConfig, opts: ComposeOptions =
     const engine = await (opts.engine ?? createEngine)(config, log.child({ component: 'engine' }));
     cleanups.push(() => engine.close());
     // SIP listens from here on; calls arriving before the flows are loaded are told to retry (503).
-    let ingress: SipIngress | undefined;
-    engine.onIncomingCall((leg) => (ingress ? ingress.handle(leg) : void leg.hangup({ status: 503, reason: 'Starting', cause: 'shutdown' }).catch(() => undefined)));
+    const door: { ingress?: SipIngress } = {};
+    engine.onIncomingCall((leg) =>
+      door.ingress
+        ? door.ingress.handle(leg)
+        : void leg.hangup({ status: 503, reason: 'Starting', cause: 'shutdown' }).catch(() => undefined),
+    );
     const metrics = createMetrics({
       sipTransactions: () => engine.stats().sipTransactions,
       sipMalformed: () => engine.stats().sipMalformed,
@@ -118,7 +130,7 @@ export async function composeServer(config: ServerConfig, opts: ComposeOptions =
       },
       runners: STEP_RUNNERS,
       config: (flow) => config.flowConfig[flow] ?? {},
-      env: Object.fromEntries(config.env.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k] as string]]))),
+      env: Object.fromEntries(config.env.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]]))),
       limits: { maxDurationMs: config.limits.maxCallDuration * 1000 },
       newId: ids.next,
       onTrace: (s, e) => {
@@ -127,7 +139,9 @@ export async function composeServer(config: ServerConfig, opts: ComposeOptions =
       },
     });
     // A far end that never answers our BYE must not hold shutdown for the whole transaction timeout.
-    cleanups.push(() => Promise.race([runtime.stopAll('shutdown'), new Promise((r) => setTimeout(r, 5000).unref())]));
+    cleanups.push(() =>
+      Promise.race([runtime.stopAll('shutdown'), new Promise((r) => setTimeout(r, 5000).unref())]),
+    );
 
     const live = new LiveCalls(runtime, config.nodeId);
     const directory = new CallDirectory({ store, bus, nodeId: config.nodeId, local: live });
@@ -139,13 +153,18 @@ export async function composeServer(config: ServerConfig, opts: ComposeOptions =
     await directory.start();
     cleanups.push(() => directory.stop());
 
-    const sipIngress = new SipIngress({ runtime, trunks: config.trunks, log: log.child({ component: 'sip-ingress' }) });
+    const sipIngress = new SipIngress({
+      runtime,
+      trunks: config.trunks,
+      log: log.child({ component: 'sip-ingress' }),
+      onResult: (result) => metrics.sipIngress.inc({ result }),
+    });
     const router = new FlowRouter();
     wireObservers({ runtime, flows, router, metrics, directory, live, log, toRoute: flowRouteOf });
 
     const report = await flows.load();
     if (config.watch) await flows.watch();
-    ingress = sipIngress;
+    door.ingress = sipIngress;
 
     let loaded = true;
     const services = createServices({
@@ -161,16 +180,33 @@ export async function composeServer(config: ServerConfig, opts: ComposeOptions =
       maxCallMs: config.limits.maxCallDuration * 1000,
       ...(opts.flowReplyTimeoutMs === undefined ? {} : { replyTimeoutMs: opts.flowReplyTimeoutMs }),
     });
-    const app = await createHttpServer({ log, metrics, auth: config.auth, router, services, ...(opts.flowReplyTimeoutMs === undefined ? {} : { flowReplyTimeoutMs: opts.flowReplyTimeoutMs }) });
+    const app = await createHttpServer({
+      log,
+      metrics,
+      auth: config.auth,
+      router,
+      services,
+      ...(opts.flowReplyTimeoutMs === undefined ? {} : { flowReplyTimeoutMs: opts.flowReplyTimeoutMs }),
+    });
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());
     const addr = app.server.address();
     const httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
-    const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const shownHost =
+      config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const httpUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${httpPort}`;
 
     const summary = startupSummary({ config, httpUrl, sip: engine.sip, storeKind, flows, report });
-    log.info({ http: httpUrl, sip: engine.sip, store: storeKind, node: config.nodeId, flows: flows.list().map((f) => `${f.name}@${f.label}`) }, 'callflow serving');
+    log.info(
+      {
+        http: httpUrl,
+        sip: engine.sip,
+        store: storeKind,
+        node: config.nodeId,
+        flows: flows.list().map((f) => `${f.name}@${f.label}`),
+      },
+      'callflow serving',
+    );
 
     let stopping: Promise<void> | undefined;
     const shutdown = (o: { graceMs?: number } = {}): Promise<void> =>
@@ -183,12 +219,25 @@ export async function composeServer(config: ServerConfig, opts: ComposeOptions =
         log.info({ calls: live.size, graceMs }, 'shutting down: refusing new calls, letting calls finish');
         const until = Date.now() + graceMs;
         while (runtime.list().length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-        if (runtime.list().length > 0) log.info({ sessions: runtime.list().length }, 'grace period over: hanging up the remaining calls');
+        if (runtime.list().length > 0)
+          log.info({ sessions: runtime.list().length }, 'grace period over: hanging up the remaining calls');
         await cleanup();
         log.info('stopped');
       })());
 
-    return { config, nodeId: config.nodeId, httpUrl, httpPort, sip: engine.sip, flows, runtime, ingress: sipIngress, log, summary, shutdown };
+    return {
+      config,
+      nodeId: config.nodeId,
+      httpUrl,
+      httpPort,
+      sip: engine.sip,
+      flows,
+      runtime,
+      ingress: sipIngress,
+      log,
+      summary,
+      shutdown,
+    };
   } catch (err) {
     await cleanup();
     throw err;

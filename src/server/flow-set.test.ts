@@ -30,9 +30,19 @@ describe('FlowSet', () => {
     const set = make([user, bundled, join(root, 'absent')]);
     const report = await set.load();
     expect(report.rejected).toEqual([]);
-    expect(set.list().map((f) => f.name).sort()).toEqual(['alpha', 'beta']);
+    expect(
+      set
+        .list()
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(['alpha', 'beta']);
     expect(set.get('alpha')?.file).toBe(join(user, 'a.flow'));
-    expect(set.snapshot().callRoutes.map((r) => r.entry.matchers[0]?.pattern).sort()).toEqual(['+1001', '+2002']);
+    expect(
+      set
+        .snapshot()
+        .callRoutes.map((r) => r.entry.matchers[0]?.pattern)
+        .sort(),
+    ).toEqual(['+1001', '+2002']);
     expect(set.problems().map((p) => p.diagnostics[0]?.code)).toEqual(['CF3902']);
     expect(set.existingDirs()).toEqual([user, bundled]);
   });

@@ -8,7 +8,15 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../language/diagnostics.js';
 import { listFlowFiles } from '../runtime/flow-files.js';
-import { FlowRegistry, type CallRoute, type FlowCompiler, type FlowVersion, type HttpRoute, type RegistrySnapshot, type ReloadReport } from '../runtime/registry.js';
+import {
+  FlowRegistry,
+  type CallRoute,
+  type FlowCompiler,
+  type FlowVersion,
+  type HttpRoute,
+  type RegistrySnapshot,
+  type ReloadReport,
+} from '../runtime/registry.js';
 import type { FlowSource } from '../runtime/runtime.js';
 
 /** Options of a flow set. */
@@ -34,7 +42,14 @@ export class FlowSet extends EventEmitter implements FlowSource {
   constructor(opts: FlowSetOptions) {
     super();
     this.dirs = [...new Set(opts.dirs.map((d) => resolve(d)))];
-    this.registries = this.dirs.map((dir) => new FlowRegistry({ dir, compile: opts.compile, ...(opts.debounceMs === undefined ? {} : { debounceMs: opts.debounceMs }) }));
+    this.registries = this.dirs.map(
+      (dir) =>
+        new FlowRegistry({
+          dir,
+          compile: opts.compile,
+          ...(opts.debounceMs === undefined ? {} : { debounceMs: opts.debounceMs }),
+        }),
+    );
     for (const r of this.registries) {
       r.on('updated', () => this.remerge());
       r.on('diagnostics', (d: FlowProblem) => this.emit('diagnostics', d));
@@ -96,7 +111,8 @@ export class FlowSet extends EventEmitter implements FlowSource {
   /** Files whose latest text is not served, and shadowed duplicates. */
   problems(): FlowProblem[] {
     const out: FlowProblem[] = [];
-    for (const r of this.registries) for (const [file, diagnostics] of r.diagnostics()) out.push({ file, diagnostics });
+    for (const r of this.registries)
+      for (const [file, diagnostics] of r.diagnostics()) out.push({ file, diagnostics });
     return [...out, ...this.shadowed];
   }
 

@@ -7,7 +7,13 @@ import type { FlowSummary } from './http/api-types.js';
 import type { AuthScheme } from './http/auth.js';
 import type { FlowRoute } from './http/flow-routes.js';
 
-const SCHEMES: Readonly<Record<string, AuthScheme>> = { basic: 'basic', bearer: 'bearer', none: 'none', any: 'any', 'api-key': 'bearer' };
+const SCHEMES: Readonly<Record<string, AuthScheme>> = {
+  basic: 'basic',
+  bearer: 'bearer',
+  none: 'none',
+  any: 'any',
+  'api-key': 'bearer',
+};
 
 /**
  * The scheme a route requires. A route that declares no `auth` is public (`none`): REST triggers are often

@@ -12,6 +12,8 @@ export interface ServerMetrics {
   sipMalformed: Gauge;
   rtpStreams: Gauge;
   flowReloads: Counter<'result'>;
+  /** Inbound INVITEs by what the ingress did: routed, not-found (404), failed (500), refused (503). */
+  sipIngress: Counter<'result'>;
 }
 
 /** Create the registry and metrics; `read` supplies engine figures at scrape time. */
@@ -40,5 +42,6 @@ export function createMetrics(read: { sipTransactions(): number; sipMalformed():
     sipMalformed: new Gauge({ name: 'callflow_sip_malformed_total', help: 'Malformed SIP messages rejected or dropped since start.', registers: [registry], collect() { this.set(read.sipMalformed()); } }),
     rtpStreams: new Gauge({ name: 'callflow_rtp_streams', help: 'RTP streams open now.', registers: [registry], collect() { this.set(read.rtpStreams()); } }),
     flowReloads: new Counter({ name: 'callflow_flow_reloads_total', help: 'Flow reloads by result (ok, rejected).', labelNames: ['result'], registers: [registry] }),
+    sipIngress: new Counter({ name: 'callflow_sip_ingress_total', help: 'Inbound calls by result (routed, not-found, failed, refused).', labelNames: ['result'], registers: [registry] }),
   };
 }

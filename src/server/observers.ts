@@ -33,25 +33,36 @@ export function wireObservers(d: ObserverDeps): void {
     metrics.sessionsActive.inc({ flow: e.flow, kind: e.kind });
     const s = d.runtime.session(e.id);
     const summary = s ? d.live.summaryOf(s) : undefined;
-    if (summary) d.directory.register(summary).catch((err: unknown) => log.warn({ err, session: e.id }, 'cannot record call in the directory'));
+    if (summary)
+      d.directory
+        .register(summary)
+        .catch((err: unknown) => log.warn({ err, session: e.id }, 'cannot record call in the directory'));
   });
   d.runtime.on('session.ended', (e: SessionEndedEvent) => {
     metrics.sessionsActive.dec({ flow: e.flow, kind: e.kind });
     metrics.sessionsTotal.inc({ flow: e.flow, kind: e.kind, outcome: e.cause });
     d.directory.unregister(e.id).catch(() => undefined);
   });
-  d.runtime.on('step', (m: StepMetric) => metrics.stepDuration.observe({ step: m.step, outcome: m.outcome }, m.ms / 1000));
+  d.runtime.on('step', (m: StepMetric) =>
+    metrics.stepDuration.observe({ step: m.step, outcome: m.outcome }, m.ms / 1000),
+  );
 
   d.flows.on('updated', (snap: RegistrySnapshot) => {
     d.router.replace(snap.httpRoutes.map(d.toRoute));
     metrics.flowReloads.inc({ result: 'ok' });
-    log.info({ generation: snap.generation, flows: [...snap.flows.values()].map((f) => `${f.name}@${f.label}`) }, 'flows updated');
+    log.info(
+      { generation: snap.generation, flows: [...snap.flows.values()].map((f) => `${f.name}@${f.label}`) },
+      'flows updated',
+    );
   });
   d.flows.on('diagnostics', (p: { file: string; diagnostics: Diagnostic[] }) => {
     const errors = p.diagnostics.filter((x) => x.severity === 'error');
     if (errors.length > 0) {
       metrics.flowReloads.inc({ result: 'rejected' });
-      log.warn({ file: p.file, diagnostics: errors.map(diagnosticView) }, 'flow not published: it has errors (the previous version, if any, keeps serving)');
+      log.warn(
+        { file: p.file, diagnostics: errors.map(diagnosticView) },
+        'flow not published: it has errors (the previous version, if any, keeps serving)',
+      );
     } else if (p.diagnostics.length > 0) {
       log.info({ file: p.file, diagnostics: p.diagnostics.map(diagnosticView) }, 'flow diagnostics');
     }

@@ -38,11 +38,30 @@ export function createServices(d: ServicesDeps): ApiServices {
   const replyTimeoutMs = d.replyTimeoutMs ?? 30_000;
 
   const originate: ApiServices['originate'] = async (body: OriginateBody) => {
-    if (!d.accepting()) return { ok: false, status: 503, error: 'unavailable', message: 'the server is shutting down and takes no new calls' };
+    if (!d.accepting())
+      return {
+        ok: false,
+        status: 503,
+        error: 'unavailable',
+        message: 'the server is shutting down and takes no new calls',
+      };
     const flow = d.flows.get(body.flow);
-    if (!flow) return { ok: false, status: 404, error: 'unknown flow', message: `no flow named '${body.flow}' is loaded`, field: 'flow' };
+    if (!flow)
+      return {
+        ok: false,
+        status: 404,
+        error: 'unknown flow',
+        message: `no flow named '${body.flow}' is loaded`,
+        field: 'flow',
+      };
     if (!flow.ir.entries.some((e) => e.kind === 'start')) {
-      return { ok: false, status: 400, error: 'no start entry', message: `flow '${body.flow}' has no 'on start' entry to run on an originated call`, field: 'flow' };
+      return {
+        ok: false,
+        status: 400,
+        error: 'no start entry',
+        message: `flow '${body.flow}' has no 'on start' entry to run on an originated call`,
+        field: 'flow',
+      };
     }
     const id = d.ids.next();
     const summary: CallSummary = {
@@ -57,27 +76,51 @@ export function createServices(d: ServicesDeps): ApiServices {
       startedAt: new Date().toISOString(),
     };
     const abort = d.live.addPending(summary);
+    // Other nodes see (and can cancel) the call while it rings; the session re-registers it under the same id.
+    const forget = (): void => void d.directory.unregister(id).catch(() => undefined);
+    d.directory.register(summary).catch(() => undefined);
     const log = d.log.child({ callId: id, flow: flow.name });
     log.info({ to: body.to, from: body.from }, 'originating call');
     const ringMs = (body.timeout ?? 0) > 0 ? (body.timeout ?? 0) * 1000 : (d.defaultRingMs ?? 30_000);
     void d.calls
-      .dial({ to: body.to, timeoutMs: ringMs, ...(body.from ? { from: body.from } : {}), ...(body.via ? { via: body.via } : {}) }, abort.signal)
+      .dial(
+        {
+          to: body.to,
+          timeoutMs: ringMs,
+          ...(body.from ? { from: body.from } : {}),
+          ...(body.via ? { via: body.via } : {}),
+        },
+        abort.signal,
+      )
       .then(async (res) => {
         if (res.outcome !== 'answered') {
           d.live.settlePending(id, res.outcome);
+          forget();
           log.info({ outcome: res.outcome, status: res.status }, 'originated call not answered');
           return;
         }
         d.live.settlePending(id);
         if (abort.signal.aborted) {
+          forget();
           await res.leg.hangup({ cause: 'local-hangup' });
           return;
         }
-        const session = d.ids.with(id, () => d.runtime.startFlow(flow.name, body.params ?? {}, res.leg, d.maxCallMs ? { maxDurationMs: d.maxCallMs } : undefined));
-        if (!session) await res.leg.hangup({ cause: 'error' });
+        const session = d.ids.with(id, () =>
+          d.runtime.startFlow(
+            flow.name,
+            body.params ?? {},
+            res.leg,
+            d.maxCallMs ? { maxDurationMs: d.maxCallMs } : undefined,
+          ),
+        );
+        if (!session) {
+          forget();
+          await res.leg.hangup({ cause: 'error' });
+        }
       })
       .catch((err: unknown) => {
         d.live.settlePending(id, 'failed');
+        forget();
         log.warn({ err }, 'originate failed');
       });
     return { ok: true, call: summary };
@@ -93,7 +136,15 @@ export function createServices(d: ServicesDeps): ApiServices {
           clearTimeout(timer);
           resolve(reply);
         };
-        const timer = setTimeout(() => finish({ status: 504, body: { error: 'timeout', message: `the flow did not respond within ${replyTimeoutMs} ms` }, headers: {} }), replyTimeoutMs);
+        const timer = setTimeout(
+          () =>
+            finish({
+              status: 504,
+              body: { error: 'timeout', message: `the flow did not respond within ${replyTimeoutMs} ms` },
+              headers: {},
+            }),
+          replyTimeoutMs,
+        );
         const exchange: HttpExchange = {
           get responded() {
             return responded;
@@ -102,10 +153,22 @@ export function createServices(d: ServicesDeps): ApiServices {
         };
         try {
           const s = d.runtime.startHttpSession(route.flow, route.entryId, request, exchange);
-          if (!s) finish({ status: 404, body: { error: 'not found', message: `flow '${route.flow}' no longer serves ${route.method} ${route.path}` }, headers: {} });
+          if (!s)
+            finish({
+              status: 404,
+              body: {
+                error: 'not found',
+                message: `flow '${route.flow}' no longer serves ${route.method} ${route.path}`,
+              },
+              headers: {},
+            });
         } catch (err) {
           d.log.error({ err, flow: route.flow }, 'flow route failed to start');
-          finish({ status: 500, body: { error: 'internal error', message: 'the flow failed to start' }, headers: {} });
+          finish({
+            status: 500,
+            body: { error: 'internal error', message: 'the flow failed to start' },
+            headers: {},
+          });
         }
       }),
     listCalls: () => d.directory.list(),
@@ -113,13 +176,17 @@ export function createServices(d: ServicesDeps): ApiServices {
     hangupCall: (id) => d.directory.hangup(id),
     originate,
     listFlows: () => d.flows.list().map(flowSummaryOf),
-    flowProblems: () => d.flows.problems().map((p) => ({ file: p.file, diagnostics: p.diagnostics.map(diagnosticView) })),
+    flowProblems: () =>
+      d.flows.problems().map((p) => ({ file: p.file, diagnostics: p.diagnostics.map(diagnosticView) })),
     reloadFlows: async () => {
       const report = await d.flows.reloadAll();
       return {
         ok: report.rejected.length === 0,
         flows: d.flows.list().map(flowSummaryOf),
-        rejected: report.rejected.map((r) => ({ file: r.file, diagnostics: r.diagnostics.map(diagnosticView) })),
+        rejected: report.rejected.map((r) => ({
+          file: r.file,
+          diagnostics: r.diagnostics.map(diagnosticView),
+        })),
       };
     },
     ready: d.accepting,

@@ -5,15 +5,31 @@ import type { Session, SessionResult } from '../runtime/session.js';
 import { SipIngress, type CallStarter } from './sip-ingress.js';
 
 /** A ringing leg that records how it was ended (the ingress's decisions are pure logic). */
-function fakeLeg(over: Partial<CallInfo> = {}): CallLeg & { ends: Array<{ status?: number; cause?: EndCause }> } {
+function fakeLeg(
+  over: Partial<CallInfo> = {},
+): CallLeg & { ends: Array<{ status?: number; cause?: EndCause }> } {
   const ends: Array<{ status?: number; cause?: EndCause }> = [];
   const leg = {
-    info: { id: 'c1', direction: 'inbound', from: '+1555', to: '+1666', fromUri: 'sip:+1555@a', toUri: 'sip:+1666@b', domain: 'b', headers: {}, source: '198.51.100.7:5060', ...over } as CallInfo,
+    info: {
+      id: 'c1',
+      direction: 'inbound',
+      from: '+1555',
+      to: '+1666',
+      fromUri: 'sip:+1555@a',
+      toUri: 'sip:+1666@b',
+      domain: 'b',
+      headers: {},
+      source: '198.51.100.7:5060',
+      ...over,
+    } as CallInfo,
     state: 'ringing' as CallLeg['state'],
     ends,
     answer: async () => undefined,
     async hangup(o?: { status?: number; cause?: EndCause }) {
-      ends.push({ ...(o?.status === undefined ? {} : { status: o.status }), ...(o?.cause ? { cause: o.cause } : {}) });
+      ends.push({
+        ...(o?.status === undefined ? {} : { status: o.status }),
+        ...(o?.cause ? { cause: o.cause } : {}),
+      });
       leg.state = 'ended';
     },
     ended: new Promise<{ cause: EndCause }>(() => undefined),
@@ -27,7 +43,13 @@ const log = pino({ level: 'silent' });
 const trunks = { carrier: { uri: 'sip:carrier.example', sources: ['198.51.100.0/24'] } };
 
 function fakeSession(done: Promise<SessionResult>): Session {
-  return { id: 's1', flow: { name: 'f' }, version: 'v1', done, trace: { events: () => [] } } as unknown as Session;
+  return {
+    id: 's1',
+    flow: { name: 'f' },
+    version: 'v1',
+    done,
+    trace: { events: () => [] },
+  } as unknown as Session;
 }
 
 describe('SipIngress', () => {
@@ -44,7 +66,11 @@ describe('SipIngress', () => {
 
   it('rejects with 503 while draining, without routing', () => {
     let routed = 0;
-    const ingress = new SipIngress({ runtime: { startCallSession: () => (routed++, undefined) }, trunks, log });
+    const ingress = new SipIngress({
+      runtime: { startCallSession: () => (routed++, undefined) },
+      trunks,
+      log,
+    });
     ingress.drain();
     const leg = fakeLeg();
     ingress.handle(leg);
@@ -53,7 +79,15 @@ describe('SipIngress', () => {
   });
 
   it('rejects with 500 when starting the flow throws', () => {
-    const ingress = new SipIngress({ runtime: { startCallSession: () => { throw new Error('boom'); } }, trunks, log });
+    const ingress = new SipIngress({
+      runtime: {
+        startCallSession: () => {
+          throw new Error('boom');
+        },
+      },
+      trunks,
+      log,
+    });
     const leg = fakeLeg();
     ingress.handle(leg);
     expect(leg.ends).toEqual([{ status: 500, cause: 'error' }]);
@@ -61,7 +95,6 @@ describe('SipIngress', () => {
   });
 
   it('turns a failing session’s hangup of a ringing call into a 500', async () => {
-    let leg!: ReturnType<typeof fakeLeg>;
     const runtime: CallStarter = {
       startCallSession: (l) => {
         void l.hangup({ cause: 'error' });
@@ -69,7 +102,7 @@ describe('SipIngress', () => {
       },
     };
     const ingress = new SipIngress({ runtime, trunks, log });
-    leg = fakeLeg();
+    const leg = fakeLeg();
     ingress.handle(leg);
     expect(leg.ends).toEqual([{ status: 500, cause: 'error' }]);
     await new Promise((r) => setTimeout(r, 0));

@@ -20,13 +20,19 @@ export interface SipIngressOptions {
   runtime: CallStarter;
   trunks: Record<string, TrunkConfig>;
   log: Logger;
+  /** Called with each call's result, for metrics. */
+  onResult?: (result: 'routed' | 'not-found' | 'failed' | 'refused') => void;
 }
 
 /** The trunk whose `sources` contain the call's source address, if any. */
-export function trunkOfSource(trunks: Record<string, TrunkConfig>, source: string | undefined): string | undefined {
+export function trunkOfSource(
+  trunks: Record<string, TrunkConfig>,
+  source: string | undefined,
+): string | undefined {
   if (!source) return undefined;
   const address = hostOf(source);
-  for (const [name, t] of Object.entries(trunks)) if ((t.sources ?? []).some((cidr) => cidrContains(cidr, address))) return name;
+  for (const [name, t] of Object.entries(trunks))
+    if ((t.sources ?? []).some((cidr) => cidrContains(cidr, address))) return name;
   return undefined;
 }
 
@@ -55,14 +61,26 @@ export class SipIngress {
     return this.draining;
   }
 
+  private count(result: 'routed' | 'not-found' | 'failed' | 'refused'): void {
+    const key = result === 'not-found' ? 'notFound' : result;
+    this.counts[key]++;
+    try {
+      this.opts.onResult?.(result);
+    } catch {
+      // Metrics never disturb calls.
+    }
+  }
+
   /** Handle one new inbound call; never throws. */
   handle(leg: CallLeg): void {
     const log = this.opts.log.child({ callId: leg.info.id, sipCallId: leg.info.sipCallId });
     try {
       if (this.draining) {
-        this.counts.refused++;
+        this.count('refused');
         log.info({ from: leg.info.from, to: leg.info.to }, 'call refused: shutting down (503)');
-        void leg.hangup({ status: 503, reason: 'Service Unavailable', cause: 'shutdown' }).catch(() => undefined);
+        void leg
+          .hangup({ status: 503, reason: 'Service Unavailable', cause: 'shutdown' })
+          .catch(() => undefined);
         return;
       }
       const trunk = leg.info.trunk ?? trunkOfSource(this.opts.trunks, leg.info.source);
@@ -70,22 +88,51 @@ export class SipIngress {
       rejectWith500OnError(leg);
       const session = this.opts.runtime.startCallSession(leg);
       if (!session) {
-        this.counts.notFound++;
-        log.info({ from: leg.info.from, to: leg.info.to, user: leg.info.toUri, domain: leg.info.domain, trunk, source: leg.info.source }, 'no flow matches this call (404)');
+        this.count('not-found');
+        log.info(
+          {
+            from: leg.info.from,
+            to: leg.info.to,
+            user: leg.info.toUri,
+            domain: leg.info.domain,
+            trunk,
+            source: leg.info.source,
+          },
+          'no flow matches this call (404)',
+        );
         void leg.hangup({ status: 404, reason: 'Not Found' }).catch(() => undefined);
         return;
       }
-      this.counts.routed++;
-      log.info({ session: session.id, flow: session.flow.name, version: session.version, from: leg.info.from, to: leg.info.to }, 'call routed to flow');
+      this.count('routed');
+      log.info(
+        {
+          session: session.id,
+          flow: session.flow.name,
+          version: session.version,
+          from: leg.info.from,
+          to: leg.info.to,
+        },
+        'call routed to flow',
+      );
       void session.done.then((r) => {
         if (r.cause !== 'error') return;
-        this.counts.failed++;
-        log.error({ session: session.id, flow: session.flow.name, error: r.error, trace: formatTrace(session.trace.events()) }, 'flow failed');
+        this.count('failed');
+        log.error(
+          {
+            session: session.id,
+            flow: session.flow.name,
+            error: r.error,
+            trace: formatTrace(session.trace.events()),
+          },
+          'flow failed',
+        );
       });
     } catch (err) {
-      this.counts.failed++;
+      this.count('failed');
       log.error({ err }, 'flow failed to start (500)');
-      void leg.hangup({ status: 500, reason: 'Server Internal Error', cause: 'error' }).catch(() => undefined);
+      void leg
+        .hangup({ status: 500, reason: 'Server Internal Error', cause: 'error' })
+        .catch(() => undefined);
     }
   }
 }
@@ -97,5 +144,10 @@ export class SipIngress {
  */
 function rejectWith500OnError(leg: CallLeg): void {
   const original = leg.hangup.bind(leg);
-  leg.hangup = (o) => original(o?.cause === 'error' && o.status === undefined && leg.state === 'ringing' ? { ...o, status: 500, reason: 'Server Internal Error' } : o);
+  leg.hangup = (o) =>
+    original(
+      o?.cause === 'error' && o.status === undefined && leg.state === 'ringing'
+        ? { ...o, status: 500, reason: 'Server Internal Error' }
+        : o,
+    );
 }

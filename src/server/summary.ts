@@ -47,8 +47,12 @@ export function startupSummary(s: SummaryInput): string {
   }
   const problems = s.flows.problems();
   for (const p of problems) {
-    for (const d of p.diagnostics) lines.push(`  ${d.severity} ${formatRange({ ...d.range, file: shown(d.range.file) })} ${d.code} ${d.message}`);
+    for (const d of p.diagnostics)
+      lines.push(
+        `  ${d.severity} ${formatRange({ ...d.range, file: shown(d.range.file) })} ${d.code} ${d.message}`,
+      );
   }
-  if (s.report.rejected.length > 0) lines.push(`  ${s.report.rejected.length} flow file(s) not loaded because of errors (see above)`);
+  if (s.report.rejected.length > 0)
+    lines.push(`  ${s.report.rejected.length} flow file(s) not loaded because of errors (see above)`);
   return lines.join('\n');
 }

@@ -102,24 +102,39 @@ describe('callflow check', () => {
       ].join('\n'),
     );
     expect(r.out).toMatch(/^broken\.flow:6:36: error CF5006: 'timeout' is a duration and needs a unit/m);
-    expect(r.out).toContain(' 6 |   prompt say "hi" wait any timeout 5\n   |                                    ^');
+    expect(r.out).toContain(
+      ' 6 |   prompt say "hi" wait any timeout 5\n   |                                    ^',
+    );
     expect(r.out.trimEnd().split('\n').pop()).toMatch(/^2 errors, \d+ warnings? in 1 file$/);
   });
 
   it('prints one JSON document with --format json', async () => {
     const r = await cli(['check', '--format', 'json', '.'], dir);
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.out) as { files: string[]; errors: number; diagnostics: Array<{ file: string; line: number; column: number; code: string; severity: string }> };
+    const doc = JSON.parse(r.out) as {
+      files: string[];
+      errors: number;
+      diagnostics: Array<{ file: string; line: number; column: number; code: string; severity: string }>;
+    };
     expect(doc.files).toEqual(['broken.flow', 'good.flow', 'routes/a.flow', 'routes/b.flow', 'twins/a.flow']);
-    const errors = doc.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`);
-    expect(errors).toEqual(['broken.flow:6:36 CF5006', 'broken.flow:7:19 CF3002', 'routes/b.flow:2:14 CF3010', 'twins/a.flow:2:14 CF3010']);
+    const errors = doc.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`);
+    expect(errors).toEqual([
+      'broken.flow:6:36 CF5006',
+      'broken.flow:7:19 CF3002',
+      'routes/b.flow:2:14 CF3010',
+      'twins/a.flow:2:14 CF3010',
+    ]);
     expect(doc.errors).toBe(4);
   });
 
   it('checks all files of a run together, but not a flow against its own YAML twin', async () => {
     const clash = await cli(['check', 'routes'], dir);
     expect(clash.code).toBe(1);
-    expect(clash.out).toContain('routes/b.flow:2:14: error CF3010: POST /v1/hook conflicts with POST /v1/hook');
+    expect(clash.out).toContain(
+      'routes/b.flow:2:14: error CF3010: POST /v1/hook conflicts with POST /v1/hook',
+    );
     const twin = await cli(['fmt', '--to', 'yaml', '--write', 'twins/a.flow'], dir);
     expect(twin.code).toBe(0);
     const both = await cli(['check', 'twins'], dir);
@@ -154,8 +169,12 @@ describe('callflow compile', () => {
   });
 
   it('compiles the YAML form to the same states', async () => {
-    const a = JSON.parse((await cli(['compile', 'examples/voice-bot.flow'])).out) as { states: Record<string, { body: unknown[] }> };
-    const b = JSON.parse((await cli(['compile', 'examples/voice-bot.yaml'])).out) as { states: Record<string, { body: unknown[] }> };
+    const a = JSON.parse((await cli(['compile', 'examples/voice-bot.flow'])).out) as {
+      states: Record<string, { body: unknown[] }>;
+    };
+    const b = JSON.parse((await cli(['compile', 'examples/voice-bot.yaml'])).out) as {
+      states: Record<string, { body: unknown[] }>;
+    };
     expect(Object.keys(b.states)).toEqual(Object.keys(a.states));
     for (const k of Object.keys(a.states)) expect(b.states[k]!.body.length).toBe(a.states[k]!.body.length);
   });
@@ -239,13 +258,21 @@ describe('callflow graph', () => {
 describe('bin/callflow.js', () => {
   it('runs check on the examples as a real process', async () => {
     const run = promisify(execFile);
-    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin/callflow.js'), 'check', 'examples'], { cwd: ROOT, timeout: 60_000 });
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(ROOT, 'bin/callflow.js'), 'check', 'examples'],
+      { cwd: ROOT, timeout: 60_000 },
+    );
     expect(stdout.trim()).toMatch(/^ok: \d+ files checked$/);
   }, 70_000);
 
   it('exits 1 on a broken flow as a real process', async () => {
     const run = promisify(execFile);
-    const err = await run(process.execPath, [path.join(ROOT, 'bin/callflow.js'), 'check', path.join(dir, 'broken.flow')], { timeout: 60_000 }).then(
+    const err = await run(
+      process.execPath,
+      [path.join(ROOT, 'bin/callflow.js'), 'check', path.join(dir, 'broken.flow')],
+      { timeout: 60_000 },
+    ).then(
       () => undefined,
       (e: unknown) => e as { code: number; stdout: string },
     );

@@ -61,15 +61,19 @@ describe('grammar/callflow.tmLanguage.json', () => {
     expect(g.scopeName).toBe('source.callflow');
     expect(g.fileTypes).toEqual(['flow']);
     expect(text).toBe(textmateJson());
-    const regexes = [...text.matchAll(/"(?:match|begin|end)": ("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]!) as string);
+    const regexes = [...text.matchAll(/"(?:match|begin|end)": ("(?:[^"\\]|\\.)*")/g)].map(
+      (m) => JSON.parse(m[1]!) as string,
+    );
     expect(regexes.length).toBeGreaterThan(10);
     for (const r of regexes) expect(() => new RegExp(r)).not.toThrow();
   });
 
   it('highlights every lexer keyword as a keyword, type or constant, and not inside longer names', () => {
-    const patterns = [...text.matchAll(/"name": "((?:keyword\.control|storage\.type|constant\.language)[^"]*)",\s*"match": ("(?:[^"\\]|\\.)*")/g)].map(
-      (m) => new RegExp(JSON.parse(m[2]!) as string),
-    );
+    const patterns = [
+      ...text.matchAll(
+        /"name": "((?:keyword\.control|storage\.type|constant\.language)[^"]*)",\s*"match": ("(?:[^"\\]|\\.)*")/g,
+      ),
+    ].map((m) => new RegExp(JSON.parse(m[2]!) as string));
     const uncovered = KEYWORDS.filter((k) => !patterns.some((p) => p.test(` ${k} `)));
     expect(uncovered).toEqual([]);
     expect(patterns.some((p) => p.test('set-up'))).toBe(false);

@@ -17,5 +17,9 @@ export function fixtureNames(): string[] {
 export function render(name: string): string {
   const text = readFileSync(join(FIXTURES, name), 'utf8');
   const out = compileSource(name, text);
-  return out.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}`).join('\n');
+  return out.diagnostics
+    .map(
+      (d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}`,
+    )
+    .join('\n');
 }

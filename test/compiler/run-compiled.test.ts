@@ -76,7 +76,11 @@ state full
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
       const http = recordingExchange();
-      const { session, engine } = startSession(ir, { runners: STEP_RUNNERS, http, vars: { name: "a", amount: 1, request: { body: { name: 'a' } } } });
+      const { session, engine } = startSession(ir, {
+        runners: STEP_RUNNERS,
+        http,
+        vars: { name: 'a', amount: 1, request: { body: { name: 'a' } } },
+      });
       await engine.clock.run(session.done);
       statuses.push(...http.sent.map((s) => s.status));
       if (i === 0) expect(http.sent[0]?.body).toEqual({ name: 'a', n: 1 });

@@ -25,8 +25,18 @@ describe('bundled flow agora-pstn on two nodes sharing Redis', () => {
 
   beforeAll(async () => {
     // The two nodes split the block's RTP range.
-    a = await startServer({ flowsDir: FLOWS, rtp: { min: ports.rtp.min, max: ports.rtp.min + 7 }, storePrefix: prefix, config: { store: REDIS, nodeId: 'agora-a', flowConfig: FLOW_CONFIG } });
-    b = await startServer({ flowsDir: FLOWS, rtp: { min: ports.rtp.min + 8, max: ports.rtp.max }, storePrefix: prefix, config: { store: REDIS, nodeId: 'agora-b', flowConfig: FLOW_CONFIG } });
+    a = await startServer({
+      flowsDir: FLOWS,
+      rtp: { min: ports.rtp.min, max: ports.rtp.min + 7 },
+      storePrefix: prefix,
+      config: { store: REDIS, nodeId: 'agora-a', flowConfig: FLOW_CONFIG },
+    });
+    b = await startServer({
+      flowsDir: FLOWS,
+      rtp: { min: ports.rtp.min + 8, max: ports.rtp.max },
+      storePrefix: prefix,
+      config: { store: REDIS, nodeId: 'agora-b', flowConfig: FLOW_CONFIG },
+    });
   });
   afterAll(async () => {
     await a?.stop();
@@ -34,14 +44,29 @@ describe('bundled flow agora-pstn on two nodes sharing Redis', () => {
     scenarios.cleanup();
   });
 
-  const pstn = (node: TestServer, body: unknown): Promise<ApiAnswer> => node.api('POST', '/v1/api/pstn', body, { authorization: BASIC });
+  const pstn = (node: TestServer, body: unknown): Promise<ApiAnswer> =>
+    node.api('POST', '/v1/api/pstn', body, { authorization: BASIC });
 
   // Skipped until the composition root routes CallControl.endCall to the node that owns the call: today
   // src/server/compose.ts gives the runtime the engine's own CallControl, whose endCall only finds local legs.
   it.skip('endcall on node B ends the outbound call node A placed', async () => {
-    const uas = runSipp({ scenario: scenarios.write('uas', uasScenario({ keys: '', afterMs: 0 })), port: ports.sipp(0), mediaPort: ports.media(0), timeoutSec: 30 });
+    const uas = runSipp({
+      scenario: scenarios.write('uas', uasScenario({ keys: '', afterMs: 0 })),
+      port: ports.sipp(0),
+      mediaPort: ports.media(0),
+      timeoutSec: 30,
+    });
     await settle();
-    const res = await pstn(a, { action: 'outbound', appid: 'app1', channel: 'c', region: 'AREA_CODE_NA', prompt: 'false', to: '+14155550130', from: '+1800222333', sip: `127.0.0.1:${ports.sipp(0)}` });
+    const res = await pstn(a, {
+      action: 'outbound',
+      appid: 'app1',
+      channel: 'c',
+      region: 'AREA_CODE_NA',
+      prompt: 'false',
+      to: '+14155550130',
+      from: '+1800222333',
+      sip: `127.0.0.1:${ports.sipp(0)}`,
+    });
     expect(res.body.success).toBe(true);
     const end = await pstn(b, { action: 'endcall', appid: 'app1', callid: res.body.callid });
     expect(end).toMatchObject({ status: 200, body: { success: true } });
@@ -55,8 +80,16 @@ describe('bundled flow agora-pstn on two nodes sharing Redis', () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.body.pin).not.toBe(first.body.pin);
-    const cancel = await pstn(b, { action: 'cancelcall', appid: 'app1', did: first.body.did, pin: first.body.pin });
+    const cancel = await pstn(b, {
+      action: 'cancelcall',
+      appid: 'app1',
+      did: first.body.did,
+      pin: first.body.pin,
+    });
     expect(cancel).toMatchObject({ status: 200, body: { success: true } });
-    expect((await pstn(a, { action: 'cancelcall', appid: 'app1', did: first.body.did, pin: first.body.pin })).status).toBe(404);
+    expect(
+      (await pstn(a, { action: 'cancelcall', appid: 'app1', did: first.body.did, pin: first.body.pin }))
+        .status,
+    ).toBe(404);
   });
 });

@@ -16,7 +16,9 @@ describe('bundled flows: flow tests', () => {
       expect(files.length).toBeGreaterThan(0);
       const report = await runTestFiles(files, createFlowHost(), ROOT);
       const problems = report.files.flatMap((f) => f.problems);
-      const failed = report.files.flatMap((f) => f.results).filter((r) => r.failures.length > 0 || r.error !== undefined);
+      const failed = report.files
+        .flatMap((f) => f.results)
+        .filter((r) => r.failures.length > 0 || r.error !== undefined);
       expect(problems).toEqual([]);
       expect(failed.map((r) => `${r.name}: ${r.error ?? JSON.stringify(r.failures)}`)).toEqual([]);
       expect(report.files.flatMap((f) => f.results).length).toBeGreaterThan(5);

@@ -32,7 +32,9 @@ Content-Length: 0
 
 /** Play `keys` as RFC 4733 events, `gapMs` apart (no pause after the last: a BYE may follow at once). */
 function keysXml(keys: string, gapMs: number): string {
-  return [...keys].map((k) => `<nop><action><exec play_pcap_audio="${dtmfPcap(k)}"/></action></nop>`).join(`\n  <pause milliseconds="${gapMs}"/>\n  `);
+  return [...keys]
+    .map((k) => `<nop><action><exec play_pcap_audio="${dtmfPcap(k)}"/></action></nop>`)
+    .join(`\n  <pause milliseconds="${gapMs}"/>\n  `);
 }
 
 /** What the calling SIPp does once the call is up. */
@@ -45,7 +47,9 @@ export interface UacPlan {
 
 /** A UAC calling [service] at the remote, pressing keys, then hanging up or waiting for BYE. */
 export function uacScenario(plan: UacPlan): string {
-  const keys = plan.keys.map((k) => `<pause milliseconds="${k.afterMs}"/>\n  ${keysXml(k.keys, 250)}`).join('\n  ');
+  const keys = plan.keys
+    .map((k) => `<pause milliseconds="${k.afterMs}"/>\n  ${keysXml(k.keys, 400)}`)
+    .join('\n  ');
   const end =
     plan.end === 'wait-bye'
       ? OK_TO_BYE
@@ -160,7 +164,7 @@ ${body ? `Content-Type: application/sdp\nContent-Length: [len]\n\n${body}` : 'Co
   ${reply('200 OK', SDP)}
   <recv request="ACK" crlf="true"/>
   <pause milliseconds="${o.afterMs}"/>
-  ${keysXml(o.keys, 250)}
+  ${keysXml(o.keys, 400)}
   ${OK_TO_BYE}
 </scenario>
 `;

@@ -35,7 +35,9 @@ describe('bundled flow agora-pstn: POST /v1/api/pstn end to end', () => {
   beforeAll(async () => {
     pins = await startHttpStub((r) => {
       const body = r.body as { pin?: string };
-      return body.pin === '334455' ? { status: 200, body: { token: 'tok-static', uid: '55', channel: 'static-room', appid: APPID } } : { status: 404, body: { error: 'unknown PIN' } };
+      return body.pin === '271828'
+        ? { status: 200, body: { token: 'tok-static', uid: '55', channel: 'static-room', appid: APPID } }
+        : { status: 404, body: { error: 'unknown PIN' } };
     });
     srv = await startServer({
       flowsDir: FLOWS,
@@ -64,7 +66,8 @@ describe('bundled flow agora-pstn: POST /v1/api/pstn end to end', () => {
     scenarios.cleanup();
   });
 
-  const pstn = (body: unknown, auth: string | null = BASIC): Promise<ApiAnswer> => srv.api('POST', '/v1/api/pstn', body, auth === null ? { authorization: '' } : { authorization: auth });
+  const pstn = (body: unknown, auth: string | null = BASIC): Promise<ApiAnswer> =>
+    srv.api('POST', '/v1/api/pstn', body, auth === null ? { authorization: '' } : { authorization: auth });
 
   async function liveCalls(): Promise<LiveCall[]> {
     const res = await srv.api('GET', '/v1/calls');
@@ -72,12 +75,22 @@ describe('bundled flow agora-pstn: POST /v1/api/pstn end to end', () => {
   }
 
   /** Wait until a live agora-pstn call sits in `state` running `step`. */
-  async function callIn(state: string, step: string, pred: (c: LiveCall) => boolean = () => true): Promise<LiveCall> {
+  async function callIn(
+    state: string,
+    step: string,
+    pred: (c: LiveCall) => boolean = () => true,
+  ): Promise<LiveCall> {
     let found: LiveCall | undefined;
-    await until(async () => {
-      found = (await liveCalls()).find((c) => c.flow === 'agora-pstn' && c.state === state && c.step === step && pred(c));
-      return found !== undefined;
-    }, `a call in ${state}/${step}`, 20_000);
+    await until(
+      async () => {
+        found = (await liveCalls()).find(
+          (c) => c.flow === 'agora-pstn' && c.state === state && c.step === step && pred(c),
+        );
+        return found !== undefined;
+      },
+      `a call in ${state}/${step}`,
+      20_000,
+    );
     return found as LiveCall;
   }
 
@@ -98,31 +111,72 @@ describe('bundled flow agora-pstn: POST /v1/api/pstn end to end', () => {
   });
 
   it('inbound: allocates DID + PIN; a caller dials the DID, keys the PIN (RFC 4733) and joins the channel', async () => {
-    const res = await pstn({ action: 'inbound', appid: APPID, token: 'tok1', uid: '123', channel: 'pstn', region: 'AREA_CODE_NA' });
+    const res = await pstn({
+      action: 'inbound',
+      appid: APPID,
+      token: 'tok1',
+      uid: '123',
+      channel: 'pstn',
+      region: 'AREA_CODE_NA',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ did: DID, display: '+1 (737) 758 3411' });
     const pin = String(res.body.pin);
     expect(pin).toMatch(/^\d{6}$/);
     const xml = uacScenario({ keys: [{ afterMs: 1500, keys: `${pin}#` }], end: { hangupAfterMs: 7000 } });
-    const sipp = runSipp({ scenario: scenarios.write('inbound', xml), port: ports.sipp(0), mediaPort: ports.media(0), remote: srv.sipTarget, service: DID, timeoutSec: 40 });
+    const sipp = runSipp({
+      scenario: scenarios.write('inbound', xml),
+      port: ports.sipp(0),
+      mediaPort: ports.media(0),
+      remote: srv.sipTarget,
+      service: DID,
+      timeoutSec: 40,
+    });
     const joined = await callIn('join', 'bridge-to-channel');
     expect(joined.direction).toBe('inbound');
-    const trace = (await srv.api('GET', `/v1/calls/${joined.id}`)).body.trace as Array<{ type: string; step?: string; outcome?: string }>;
-    expect(trace.filter((e) => e.type === 'step.done' && e.step === 'collect-pin').map((e) => e.outcome)).toEqual(['ok']);
+    const trace = (await srv.api('GET', `/v1/calls/${joined.id}`)).body.trace as Array<{
+      type: string;
+      step?: string;
+      outcome?: string;
+    }>;
+    expect(
+      trace.filter((e) => e.type === 'step.done' && e.step === 'collect-pin').map((e) => e.outcome),
+    ).toEqual(['ok']);
     const result = await sipp.done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
   });
 
   it('outbound prompt=true: the callee answers, presses 1 and joins; the API answers success with a callid; endcall ends it', async () => {
-    const uas = runSipp({ scenario: scenarios.write('uas-answer', uasScenario({ keys: '1', afterMs: 2500 })), port: ports.sipp(1), mediaPort: ports.media(1), timeoutSec: 40 });
+    const uas = runSipp({
+      scenario: scenarios.write('uas-answer', uasScenario({ keys: '1', afterMs: 2500 })),
+      port: ports.sipp(1),
+      mediaPort: ports.media(1),
+      timeoutSec: 40,
+    });
     await settle();
-    const res = await pstn({ action: 'outbound', appid: APPID, uid: '9', channel: 'pstn', region: 'AREA_CODE_NA', prompt: 'true', to: '+14155550123#1', from: '+1800222333', timeout: '120', sip: `127.0.0.1:${ports.sipp(1)}` });
+    const res = await pstn({
+      action: 'outbound',
+      appid: APPID,
+      uid: '9',
+      channel: 'pstn',
+      region: 'AREA_CODE_NA',
+      prompt: 'true',
+      to: '+14155550123#1',
+      from: '+1800222333',
+      timeout: '120',
+      sip: `127.0.0.1:${ports.sipp(1)}`,
+    });
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);
     const callid = String(res.body.callid);
     expect(callid.length).toBeGreaterThan(0);
     const live = await callIn('join_out', 'bridge-to-channel', (c) => c.direction === 'outbound');
-    const trace = (await srv.api('GET', `/v1/calls/${live.id}`)).body.trace as Array<{ type: string; step?: string; outcome?: string; state?: string }>;
+    const trace = (await srv.api('GET', `/v1/calls/${live.id}`)).body.trace as Array<{
+      type: string;
+      step?: string;
+      outcome?: string;
+      state?: string;
+    }>;
     const steps = trace.filter((e) => e.type === 'step.done').map((e) => `${e.step}:${e.outcome}`);
     expect(steps).toEqual(['send-dtmf:sent', 'prompt:digit']);
     const end = await pstn({ action: 'endcall', appid: APPID, callid });
@@ -134,50 +188,124 @@ describe('bundled flow agora-pstn: POST /v1/api/pstn end to end', () => {
   });
 
   it('outbound prompt=lazy joins on any key; prompt=true with another key than 1 says goodbye and hangs up', async () => {
-    const lazy = runSipp({ scenario: scenarios.write('uas-lazy', uasScenario({ keys: '7', afterMs: 2500 })), port: ports.sipp(5), mediaPort: ports.media(1), timeoutSec: 40 });
+    const lazy = runSipp({
+      scenario: scenarios.write('uas-lazy', uasScenario({ keys: '7', afterMs: 2500 })),
+      port: ports.sipp(5),
+      mediaPort: ports.media(1),
+      timeoutSec: 40,
+    });
     await settle();
-    const res = await pstn({ action: 'outbound', appid: APPID, channel: 'pstn', region: 'AREA_CODE_NA', prompt: 'lazy', to: '+14155550125', from: '+1800222333', sip: `127.0.0.1:${ports.sipp(5)}` });
+    const res = await pstn({
+      action: 'outbound',
+      appid: APPID,
+      channel: 'pstn',
+      region: 'AREA_CODE_NA',
+      prompt: 'lazy',
+      to: '+14155550125',
+      from: '+1800222333',
+      sip: `127.0.0.1:${ports.sipp(5)}`,
+    });
     expect(res.body.success).toBe(true);
     await callIn('join_out', 'bridge-to-channel', (c) => c.direction === 'outbound');
-    expect(await pstn({ action: 'endcall', appid: APPID, callid: res.body.callid })).toMatchObject({ status: 200 });
+    expect(await pstn({ action: 'endcall', appid: APPID, callid: res.body.callid })).toMatchObject({
+      status: 200,
+    });
     expect((await lazy.done).code).toBe(0);
 
-    const strict = runSipp({ scenario: scenarios.write('uas-strict', uasScenario({ keys: '2', afterMs: 2500 })), port: ports.sipp(5), mediaPort: ports.media(1), timeoutSec: 40 });
+    const strict = runSipp({
+      scenario: scenarios.write('uas-strict', uasScenario({ keys: '2', afterMs: 2500 })),
+      port: ports.sipp(5),
+      mediaPort: ports.media(1),
+      timeoutSec: 40,
+    });
     await settle();
-    const res2 = await pstn({ action: 'outbound', appid: APPID, channel: 'pstn', region: 'AREA_CODE_NA', prompt: 'true', to: '+14155550126', from: '+1800222333', sip: `127.0.0.1:${ports.sipp(5)}` });
+    const res2 = await pstn({
+      action: 'outbound',
+      appid: APPID,
+      channel: 'pstn',
+      region: 'AREA_CODE_NA',
+      prompt: 'true',
+      to: '+14155550126',
+      from: '+1800222333',
+      sip: `127.0.0.1:${ports.sipp(5)}`,
+    });
     expect(res2.body.success).toBe(true);
     // The flow itself hangs up (BYE) after the goodbye: SIPp ends cleanly without any endcall.
     const result = await strict.done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
-    expect(await pstn({ action: 'endcall', appid: APPID, callid: res2.body.callid })).toMatchObject({ status: 404 });
+    expect(await pstn({ action: 'endcall', appid: APPID, callid: res2.body.callid })).toMatchObject({
+      status: 404,
+    });
   });
 
   it('outbound to a busy callee answers success false with reason busy', async () => {
-    const uas = runSipp({ scenario: scenarios.write('uas-busy', uasScenario({ reject: 486 })), port: ports.sipp(2), mediaPort: ports.media(2), timeoutSec: 20 });
+    const uas = runSipp({
+      scenario: scenarios.write('uas-busy', uasScenario({ reject: 486 })),
+      port: ports.sipp(2),
+      mediaPort: ports.media(2),
+      timeoutSec: 20,
+    });
     await settle();
-    const res = await pstn({ action: 'outbound', appid: APPID, channel: 'pstn', region: 'AREA_CODE_NA', prompt: 'false', to: '+14155550124', from: '+1800222333', sip: `127.0.0.1:${ports.sipp(2)}` });
+    const res = await pstn({
+      action: 'outbound',
+      appid: APPID,
+      channel: 'pstn',
+      region: 'AREA_CODE_NA',
+      prompt: 'false',
+      to: '+14155550124',
+      from: '+1800222333',
+      sip: `127.0.0.1:${ports.sipp(2)}`,
+    });
     expect(res).toMatchObject({ status: 200, body: { success: false, reason: 'busy' } });
     const result = await uas.done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
   });
 
   it('outbound that nobody answers answers success false with reason no-answer', async () => {
-    const uas = runSipp({ scenario: scenarios.write('uas-ring', uasScenario('ring')), port: ports.sipp(2), mediaPort: ports.media(2), timeoutSec: 20 });
+    const uas = runSipp({
+      scenario: scenarios.write('uas-ring', uasScenario('ring')),
+      port: ports.sipp(2),
+      mediaPort: ports.media(2),
+      timeoutSec: 20,
+    });
     await settle();
-    const res = await pstn({ action: 'outbound', appid: APPID, channel: 'pstn', region: 'AREA_CODE_NA', prompt: 'false', to: '+14155550127', from: '+1800222333', sip: `127.0.0.1:${ports.sipp(2)}` });
+    const res = await pstn({
+      action: 'outbound',
+      appid: APPID,
+      channel: 'pstn',
+      region: 'AREA_CODE_NA',
+      prompt: 'false',
+      to: '+14155550127',
+      from: '+1800222333',
+      sip: `127.0.0.1:${ports.sipp(2)}`,
+    });
     expect(res).toMatchObject({ status: 200, body: { success: false, reason: 'no-answer' } });
     const result = await uas.done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
   });
 
   it('inboundsip: the returned SIP URI lands the caller in the channel; cancelcall by sip hangs it up', async () => {
-    const res = await pstn({ action: 'inboundsip', appid: APPID, token: 'tok2', uid: '7', channel: 'sip-room', region: 'AREA_CODE_NA' });
+    const res = await pstn({
+      action: 'inboundsip',
+      appid: APPID,
+      token: 'tok2',
+      uid: '7',
+      channel: 'sip-room',
+      region: 'AREA_CODE_NA',
+    });
     expect(res.status).toBe(200);
     const uri = String(res.body.sip);
     const m = /^sip:(lookup_\d{12})@127\.0\.0\.1:(\d+)$/.exec(uri);
     expect(m, uri).not.toBeNull();
     expect(Number(m?.[2])).toBe(SIP_PORT);
-    const sipp = runSipp({ scenario: scenarios.write('inboundsip', uacScenario({ keys: [], end: 'wait-bye' })), port: ports.sipp(3), mediaPort: ports.media(3), remote: srv.sipTarget, service: m?.[1] ?? '', timeoutSec: 40 });
+    const sipp = runSipp({
+      scenario: scenarios.write('inboundsip', uacScenario({ keys: [], end: 'wait-bye' })),
+      port: ports.sipp(3),
+      mediaPort: ports.media(3),
+      remote: srv.sipTarget,
+      service: m?.[1] ?? '',
+      timeoutSec: 40,
+    });
     await callIn('join', 'bridge-to-channel');
     const cancel = await pstn({ action: 'cancelcall', appid: APPID, sip: uri });
     expect(cancel).toMatchObject({ status: 200, body: { success: true } });
@@ -189,14 +317,28 @@ describe('bundled flow agora-pstn: POST /v1/api/pstn end to end', () => {
 
   it('static PIN: a 404 from the customer endpoint reprompts, a 200 joins the returned channel', async () => {
     const before = pins.requests.length;
-    const xml = uacScenario({ keys: [{ afterMs: 1500, keys: '999999#' }, { afterMs: 5000, keys: '334455#' }], end: { hangupAfterMs: 7000 } });
-    const sipp = runSipp({ scenario: scenarios.write('static', xml), port: ports.sipp(4), mediaPort: ports.media(0), remote: srv.sipTarget, service: '17177440111', timeoutSec: 40 });
+    const xml = uacScenario({
+      keys: [
+        { afterMs: 1500, keys: '918273#' },
+        { afterMs: 5000, keys: '271828#' },
+      ],
+      end: { hangupAfterMs: 7000 },
+    });
+    const sipp = runSipp({
+      scenario: scenarios.write('static', xml),
+      port: ports.sipp(4),
+      mediaPort: ports.media(0),
+      remote: srv.sipTarget,
+      service: '17177440111',
+      timeoutSec: 40,
+    });
     await callIn('join', 'bridge-to-channel');
     const result = await sipp.done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
-    expect(pins.requests.slice(before).map((r) => r.body)).toEqual([
-      { did: '17177440111', pin: '999999' },
-      { did: '17177440111', pin: '334455' },
+    const asked = pins.requests.slice(before).map((r) => r.body);
+    expect(asked, JSON.stringify(asked)).toEqual([
+      { did: '17177440111', pin: '918273' },
+      { did: '17177440111', pin: '271828' },
     ]);
   });
 

@@ -5,7 +5,7 @@
  * letting the live call finish.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +18,18 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FLOWS = fileURLToPath(new URL('./fixtures/serve', import.meta.url));
 const ports = portBlock(15960);
 
-function cli(args: string[], env: Record<string, string> = {}): { proc: ChildProcess; out: () => string; exit: Promise<number> } {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): { proc: ChildProcess; out: () => string; exit: Promise<number> } {
   // bin/callflow.js is what `npx callflow` runs; started directly so SIGTERM reaches the server itself (npm
   // exec does not forward it). Its own process group, so cleanup can kill everything it started.
-  const proc = spawn(process.execPath, [`${ROOT}/bin/callflow.js`, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const proc = spawn(process.execPath, [`${ROOT}/bin/callflow.js`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let text = '';
   proc.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (text += d.toString()));
@@ -42,39 +50,87 @@ describe('callflow serve: the command', () => {
   });
 
   it('starts with the defaults and the bundled flows, routes a SIPp call into a bundled flow, and drains on SIGTERM', async () => {
-    const run = cli(['serve'], { CALLFLOW_RTP_PORT_MIN: String(ports.rtp.min), CALLFLOW_RTP_PORT_MAX: String(ports.rtp.max) });
+    const run = cli(['serve'], {
+      CALLFLOW_RTP_PORT_MIN: String(ports.rtp.min),
+      CALLFLOW_RTP_PORT_MAX: String(ports.rtp.max),
+    });
     procs.push(run.proc);
-    await until(() => /callflow serving/.test(run.out()) || run.proc.exitCode !== null, 'the server to start', 60_000);
+    await until(
+      () => /callflow serving/.test(run.out()) || run.proc.exitCode !== null,
+      'the server to start',
+      60_000,
+    );
     expect(run.out()).toMatch(/callflow serving/);
     expect(run.out()).toMatch(/HTTP\s+http:\/\/127\.0\.0\.1:8080/);
     expect(run.out()).toMatch(/SIP\s+udp\+tcp \*:5060/);
     expect(run.out()).toMatch(/flow agora-pstn/);
     expect((await fetch('http://127.0.0.1:8080/healthz')).status).toBe(200);
     // The bundled Agora flow answers its API with 401 when no credentials come.
-    expect((await fetch('http://127.0.0.1:8080/v1/api/pstn', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(401);
+    expect(
+      (
+        await fetch('http://127.0.0.1:8080/v1/api/pstn', {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(401);
     // With no DIDs configured, the bundled flow takes the call and refuses it as not a DID of its pool.
-    const result = await runSipp({ scenario: e2eScenario('uac-rejected-404'), port: ports.sipp(0), mediaPort: ports.media(0), remote: '127.0.0.1:5060', service: '+15550123' }).done;
+    const result = await runSipp({
+      scenario: e2eScenario('uac-rejected-404'),
+      port: ports.sipp(0),
+      mediaPort: ports.media(0),
+      remote: '127.0.0.1:5060',
+      service: '+15550123',
+    }).done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
-    await until(() => /"msg":"call routed to flow"/.test(run.out()) && /"flow":"agora-pstn"/.test(run.out()), 'the routing log line');
+    await until(
+      () => /"msg":"call routed to flow"/.test(run.out()) && /"flow":"agora-pstn"/.test(run.out()),
+      'the routing log line',
+    );
     run.proc.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     expect(run.out()).toMatch(/SIGTERM: draining/);
   }, 90_000);
 
-  it('starts from a config file with an absent flow directory, and says so', async () => {
+  it('starts from a config file with an absent flow directory, and picks up flows added later on SIGHUP', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'callflow-cli-'));
     const file = join(dir, 'callflow.yaml');
+    const flows = join(dir, 'flows');
     writeFileSync(
       file,
-      ['flows: [./nothing-here]', 'bundledFlows: false', 'http: { host: 127.0.0.1, port: 0 }', 'sip: { host: 127.0.0.1, port: 0 }', `rtp: { host: 127.0.0.1, portMin: ${ports.rtp.min}, portMax: ${ports.rtp.max} }`, 'log: { level: warn }'].join('\n'),
+      [
+        `flows: [${JSON.stringify(flows)}]`,
+        'bundledFlows: false',
+        'watch: false',
+        'http: { host: 127.0.0.1, port: 0 }',
+        'sip: { host: 127.0.0.1, port: 0 }',
+        `rtp: { host: 127.0.0.1, portMin: ${ports.rtp.min}, portMax: ${ports.rtp.max} }`,
+        'log: { level: info }',
+      ].join('\n'),
     );
     const run = cli(['serve', '--config', file]);
     procs.push(run.proc);
-    await until(() => /callflow serving/.test(run.out()) || run.proc.exitCode !== null, 'the server to start', 60_000);
+    await until(
+      () => /callflow serving/.test(run.out()) || run.proc.exitCode !== null,
+      'the server to start',
+      60_000,
+    );
     expect(run.out()).toMatch(/no flows loaded/);
-    expect(run.out()).toMatch(/nothing-here \(absent\)/);
+    expect(run.out()).toMatch(/flows \(absent\)/);
     const url = /HTTP\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(run.out())?.[1];
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/ping`)).status).toBe(404);
+    mkdirSync(flows);
+    writeFileSync(
+      join(flows, 'ping.flow'),
+      'flow ping\n  "ping"\n\non http GET /ping\n  -> main\n\nstate main\n  respond 200 body { pong: true }\n  -> end\n',
+    );
+    run.proc.kill('SIGHUP');
+    await until(() => /SIGHUP: flows reloaded/.test(run.out()), 'the reload on SIGHUP');
+    const ping = await fetch(`${url}/ping`);
+    expect(ping.status).toBe(200);
+    expect(await ping.json()).toEqual({ pong: true });
     run.proc.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     rmSync(dir, { recursive: true, force: true });
@@ -89,12 +145,31 @@ describe('callflow serve: the command', () => {
 
   it('answers new calls with 503 while draining and lets the live call finish within the grace period', async () => {
     const srv = await startServer({ flowsDir: FLOWS, rtp: ports.rtp });
-    const live = runSipp({ scenario: e2eScenario('uac-wait-bye'), port: ports.sipp(1), mediaPort: ports.media(1), remote: srv.sipTarget, service: '+15550200', timeoutSec: 30 });
+    const live = runSipp({
+      scenario: e2eScenario('uac-wait-bye'),
+      port: ports.sipp(1),
+      mediaPort: ports.media(1),
+      remote: srv.sipTarget,
+      service: '+15550200',
+      timeoutSec: 30,
+    });
     const routed = await srv.waitForLog((l) => l.msg === 'call routed to flow', 15_000);
-    await until(async () => (await srv.api('GET', `/v1/calls/${String(routed.session)}`)).body.state === 'hold', 'the call to be up');
+    await until(
+      async () => (await srv.api('GET', `/v1/calls/${String(routed.session)}`)).body.state === 'hold',
+      'the call to be up',
+    );
     const stopping = srv.stop(1500);
-    await until(async () => (await fetch(`${srv.httpUrl}/readyz`)).status === 503, 'readyz to report not ready');
-    const refused = await runSipp({ scenario: e2eScenario('uac-rejected-503'), port: ports.sipp(2), mediaPort: ports.media(2), remote: srv.sipTarget, service: '+15550200' }).done;
+    await until(
+      async () => (await fetch(`${srv.httpUrl}/readyz`)).status === 503,
+      'readyz to report not ready',
+    );
+    const refused = await runSipp({
+      scenario: e2eScenario('uac-rejected-503'),
+      port: ports.sipp(2),
+      mediaPort: ports.media(2),
+      remote: srv.sipTarget,
+      service: '+15550200',
+    }).done;
     expect(refused.code, `${refused.errors}\n${refused.stderr}`).toBe(0);
     expect(srv.logs.some((l) => /shutting down \(503\)/.test(l.msg))).toBe(true);
     await stopping;

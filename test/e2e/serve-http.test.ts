@@ -43,7 +43,11 @@ describe('callflow serve: HTTP', () => {
     const noTo = await srv.api('POST', '/v1/calls', { flow: 'outbound-hello' });
     expect(noTo.status).toBe(400);
     expect(noTo.body.field).toBe('to');
-    const badType = await srv.api('POST', '/v1/calls', { flow: 'outbound-hello', to: 'sip:x@127.0.0.1', timeout: 'soon' });
+    const badType = await srv.api('POST', '/v1/calls', {
+      flow: 'outbound-hello',
+      to: 'sip:x@127.0.0.1',
+      timeout: 'soon',
+    });
     expect(badType.status).toBe(400);
     expect(badType.body.field).toBe('timeout');
     const malformed = await srv.api('POST', '/v1/calls', '{"flow":');
@@ -74,9 +78,15 @@ describe('callflow serve: HTTP', () => {
   it('lists the loaded flows with versions and entries', async () => {
     const res = await srv.api('GET', '/v1/flows');
     expect(res.status).toBe(200);
-    const flows = res.body.flows as Array<{ name: string; version: string; entries: Array<{ describe: string }> }>;
+    const flows = res.body.flows as Array<{
+      name: string;
+      version: string;
+      entries: Array<{ describe: string }>;
+    }>;
     const names = flows.map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining(['hello-api', 'hold-line', 'outbound-hello', 'pin-ivr', 'kv-api']));
+    expect(names).toEqual(
+      expect.arrayContaining(['hello-api', 'hold-line', 'outbound-hello', 'pin-ivr', 'kv-api']),
+    );
     const hello = flows.find((f) => f.name === 'hello-api');
     expect(hello?.version).toMatch(/^\d+-[0-9a-f]{7}$/);
     expect(hello?.entries[0]?.describe).toBe('http POST /hello/:who');
@@ -87,9 +97,28 @@ describe('callflow serve: HTTP', () => {
     expect((await fetch(`${srv.httpUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${srv.httpUrl}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${srv.httpUrl}/metrics`)).text();
-    expect(metrics).toMatch(/callflow_sessions_total\{flow="hello-api",kind="http",outcome="completed"\} \d+/);
+    expect(metrics).toMatch(
+      /callflow_sessions_total\{flow="hello-api",kind="http",outcome="completed"\} \d+/,
+    );
     expect(metrics).toMatch(/callflow_http_request_duration_seconds_count/);
-    const doc = (await (await fetch(`${srv.httpUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/calls', '/hello/{who}', '/kv/{key}']));
+    const doc = (await (await fetch(`${srv.httpUrl}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/calls', '/hello/{who}', '/kv/{key}']),
+    );
+    const ui = (await (await fetch(`${srv.httpUrl}/docs/json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(ui.paths)).toContain('/hello/{who}');
+    expect((await fetch(`${srv.httpUrl}/docs`)).status).toBeLessThan(400);
+  });
+
+  it('never writes credentials to the log', async () => {
+    const basic = Buffer.from('test:secret').toString('base64');
+    await srv.api('GET', '/v1/calls', undefined, { authorization: `Basic ${basic}` });
+    await srv.api('POST', '/hello/x', { name: 'Eve' }, { authorization: 'Bearer test-key' });
+    const text = JSON.stringify(srv.logs);
+    expect(srv.logs.length).toBeGreaterThan(0);
+    expect(text).not.toContain('test-key');
+    expect(text).not.toContain(basic);
   });
 });

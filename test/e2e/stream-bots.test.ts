@@ -163,6 +163,30 @@ describe('dtmf bot', () => {
   });
 });
 
+describe('bot auth (--auth)', () => {
+  it('accepts Bearer and Basic credentials on the upgrade and refuses a client without them', async () => {
+    const bearer = await bot('echo-bot', ['--auth', 's3cret']);
+    const ok = new AbortController();
+    const okDone = createWsBots({ log }).stream(new CountingTap(), options(bearer.url, { auth: { bearer: 's3cret' } }), ok.signal);
+    await bearer.waitForLine(/start exotel/);
+    ok.abort();
+    expect((await okDone).outcome).toBe('aborted');
+    const refused = await createWsBots({ log }).stream(new CountingTap(), options(bearer.url, { auth: { bearer: 'wrong' } }));
+    expect(refused.outcome).toBe('error');
+    expect(refused.detail).toContain('HTTP 401');
+    await bearer.waitForLine(/refused an upgrade/);
+
+    const basic = await bot('dtmf-bot', ['--auth', 'exotel:key']);
+    const url = basic.url.replace('ws://', 'ws://exotel:key@');
+    const ac = new AbortController();
+    const done = createWsBots({ log }).stream(new CountingTap(), options(url), ac.signal);
+    await basic.waitForLine(/start exotel/);
+    ac.abort();
+    await done;
+    expect((await createWsBots({ log }).stream(new CountingTap(), options(basic.url))).outcome).toBe('error');
+  });
+});
+
 describe('bot robustness', () => {
   it('garbage, binary frames and unknown events are logged and ignored; the bot keeps serving', async () => {
     const b = await bot('echo-bot', []);

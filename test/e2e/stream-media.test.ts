@@ -7,7 +7,8 @@
  * - the bot's mark is echoed only after its audio has played (time ≥ the audio's duration, every tone packet
  *   already sent);
  * - `clear` stops playback within about one frame, and the dropped mark is not echoed (Exotel);
- * - the bot closing the socket lets the flow continue: it hangs up, and SIPp answers the BYE.
+ * - the bot closing the socket lets the flow continue: it hangs up, and SIPp answers the BYE;
+ * - with `sample-rate 16000` the bot gets and sends 320-sample frames at 16 kHz (the engine resamples).
  * Ports 16240-16279 (a block of the 16200-16399 range) plus an ephemeral UDP port for the caller's RTP.
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -29,10 +30,19 @@ const FLOW = (url: string): string => `flow stream-media
   "e2e: media through a bot stream"
 
 on call to "+15550300" -> talk
+on call to "+15550316" -> wideband
 
 state talk
   answer
   stream-to-websocket "${url}" protocol exotel params { test: "media" } max-duration 30s
+    on closed -> after_bot
+    on error -> done
+    on timeout -> done
+  -> done
+
+state wideband
+  answer
+  stream-to-websocket "${url}" protocol exotel sample-rate 16000 max-duration 30s
     on closed -> after_bot
     on error -> done
     on timeout -> done
@@ -101,9 +111,9 @@ const SCENARIO = (rtpPort: number): string => `<?xml version="1.0" encoding="ISO
 </scenario>
 `;
 
-/** Goertzel power of `f` Hz in `x`. */
-function power(x: ArrayLike<number>, f: number): number {
-  const coeff = 2 * Math.cos((2 * Math.PI * f) / RATE);
+/** Goertzel power of `f` Hz in `x` sampled at `rate`. */
+function power(x: ArrayLike<number>, f: number, rate = RATE): number {
+  const coeff = 2 * Math.cos((2 * Math.PI * f) / rate);
   let s1 = 0;
   let s2 = 0;
   for (let i = 0; i < x.length; i++) {
@@ -116,8 +126,8 @@ function power(x: ArrayLike<number>, f: number): number {
 
 const rms = (x: ArrayLike<number>): number => Math.sqrt(Array.from(x).reduce((a, v) => a + v * v, 0) / Math.max(1, x.length));
 /** A frame that clearly carries `f` and not `other`. */
-const isTone = (x: ArrayLike<number>, f: number, other: number): boolean => rms(x) > 500 && power(x, f) > 20 * power(x, other);
-const tone = (f: number, n: number, start = 0, amp = 8000): Int16Array => Int16Array.from({ length: n }, (_, i) => Math.round(amp * Math.sin((2 * Math.PI * f * (start + i)) / RATE)));
+const isTone = (x: ArrayLike<number>, f: number, other: number, rate = RATE): boolean => rms(x) > 500 && power(x, f, rate) > 20 * power(x, other, rate);
+const tone = (f: number, n: number, start = 0, amp = 8000, rate = RATE): Int16Array => Int16Array.from({ length: n }, (_, i) => Math.round(amp * Math.sin((2 * Math.PI * f * (start + i)) / rate)));
 
 /** The caller's RTP endpoint: sends PCMU frames, records what arrives (decoded, with arrival time). */
 class Caller {
@@ -240,5 +250,46 @@ describe('stream-to-websocket media, measured at the caller and at the bot', () 
     const result = await sipp.done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
     await srv.waitForLog((l) => JSON.stringify(l).includes('bot closed; flow continues'), 5000);
+  });
+
+  it('sample-rate 16000: the bot gets 20 ms frames of 320 samples at 16 kHz both ways, resampled by the engine', async () => {
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    const wide = new Caller(sock);
+    try {
+      writeFileSync(join(dir, 'uac16.xml'), SCENARIO(wide.port));
+      const seen = bot.messages.length;
+      const sipp = runSipp({ scenario: join(dir, 'uac16.xml'), port: ports.sipp(1), mediaPort: ports.media(1), remote: srv.sipTarget, service: '+15550316', timeoutSec: 40 });
+      const ws = await bot.nextSocket();
+      const start = await bot.waitFor((m) => m.event === 'start' && bot.messages.indexOf(m) >= seen, 10_000);
+      expect(start).toMatchObject({ start: { media_format: { encoding: 'audio/x-raw', sample_rate: '16000', bit_rate: '16' } } });
+      const sid = String(start.stream_sid);
+      await until(() => wide.knowsPeer, 'the first RTP packet from the engine', 5000);
+      for (let i = 0; i < 40; i++) {
+        wide.send(alawmulaw.mulaw.encode(tone(1000, 160, i * 160)));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const mine = (): Array<Record<string, unknown>> => bot.messages.slice(seen).filter((m) => m.event === 'media' && m.stream_sid === sid);
+      await until(() => mine().length >= 35, 'caller audio at the bot', 5000);
+      const frames = mine().map((m) => {
+        const b = Buffer.from(String((m.media as { payload: string }).payload), 'base64');
+        return Int16Array.from({ length: b.length / 2 }, (_, i) => b.readInt16LE(i * 2));
+      });
+      expect(frames.every((f) => f.length === 320)).toBe(true);
+      expect(frames.filter((f) => isTone(f, 1000, 600, 16000)).length).toBeGreaterThanOrEqual(25);
+
+      const before = wide.heard.length;
+      const t0 = performance.now();
+      ws.send(JSON.stringify({ event: 'media', stream_sid: sid, media: { payload: pcmToBase64(tone(600, 16000, 0, 8000, 16000)) } }));
+      ws.send(JSON.stringify({ event: 'mark', stream_sid: sid, mark: { name: 'wide' } }));
+      await bot.waitFor((m) => m.event === 'mark' && m.stream_sid === sid, 10_000);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(900);
+      expect(wide.heard.slice(before).filter((h) => isTone(h.pcm, 600, 1000)).length).toBeGreaterThanOrEqual(45);
+      ws.close(1000, 'done');
+      const result = await sipp.done;
+      expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
+    } finally {
+      sock.close();
+    }
   });
 });

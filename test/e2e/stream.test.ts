@@ -26,6 +26,7 @@ const flow = (echoUrl: string, dtmfUrl: string): string => `flow stream-e2e
 on call to "+1555020*" -> echo
 on call to "+15550210" -> menu
 on call to "+15550220" -> unreachable
+on call to "+15550230" -> twilio
 
 state echo
   answer
@@ -41,6 +42,13 @@ state menu
     on closed -> after_bot
     on error -> failed
     on timeout -> done
+  -> done
+
+state twilio
+  answer
+  stream-to-websocket "${echoUrl}" protocol twilio params { caller: call.from } max-duration 20s
+    on closed -> done
+    on error -> failed
   -> done
 
 state unreachable
@@ -153,7 +161,7 @@ describe('stream-to-websocket over SIP and RTP', () => {
   let dir: string;
 
   beforeAll(async () => {
-    echo = await startBotProcess('echo-bot', ['--protocol', 'exotel']);
+    echo = await startBotProcess('echo-bot', []); // --protocol auto: exotel and twilio streams both
     menu = await startBotProcess('dtmf-bot', ['--protocol', 'exotel']);
     dir = mkdtempSync(join(tmpdir(), 'cf-stream-e2e-'));
     const flows = join(dir, 'flows');
@@ -189,6 +197,19 @@ describe('stream-to-websocket over SIP and RTP', () => {
     await echo.waitForLine(/closed \(1000\)/);
     const ended = await srv.waitForLog((l) => l.event === 'session.end' && l.flow === 'stream-e2e', 5000);
     expect(String(ended.cause)).toMatch(/remote-hangup/);
+  });
+
+  it('twilio: µ-law frames and the digit reach the bot, and the caller BYE ends the stream with stop', async () => {
+    const result = await sipp('twilio', scenario({ digits: ['7'], end: 'caller-bye', talkMs: 1500 }), 3, '+15550230').done;
+    expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
+    const start = await echo.waitForLine(/start twilio mulaw 8000 Hz call \S+ params \{"caller":"\+15550001"\}/);
+    const sid = /^\[(\w+)\]/.exec(start)?.[1] ?? 'none';
+    await echo.waitForLine(new RegExp(`^\\[${sid}\\] dtmf 7: clearing queued echo`));
+    const stop = await echo.waitForLine(new RegExp(`^\\[${sid}\\] stop \\w+ after \\d+ media messages`), 5000);
+    const m = /after (\d+) media messages \((\d+) bytes\), (\d+) echoed/.exec(stop);
+    expect(Number(m?.[1])).toBeGreaterThanOrEqual(50);
+    expect(Number(m?.[2])).toBe(Number(m?.[1]) * 160);
+    expect(Number(m?.[3])).toBeGreaterThanOrEqual(40);
   });
 
   it('the bot closing the socket lets the flow continue: it hangs up with a BYE', async () => {

@@ -18,7 +18,9 @@ const TRUNK = { streamkit: { uri: 'sip:127.0.0.1:5060', sources: ['127.0.0.1/32'
 type BotMessage = { event: string; [k: string]: unknown };
 
 /** A bot that records what it receives, sends 200 ms of audio after `start`, and hangs up after `closeAfterMs`. */
-async function startBot(closeAfterMs: number): Promise<{ url: string; messages: BotMessage[]; close(): Promise<void> }> {
+async function startBot(
+  closeAfterMs: number,
+): Promise<{ url: string; messages: BotMessage[]; close(): Promise<void> }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const messages: BotMessage[] = [];
@@ -28,7 +30,13 @@ async function startBot(closeAfterMs: number): Promise<{ url: string; messages: 
       messages.push(msg);
       if (msg.event !== 'start') return;
       const streamSid = typeof msg.stream_sid === 'string' ? msg.stream_sid : '';
-      ws.send(JSON.stringify({ event: 'media', stream_sid: streamSid, media: { payload: Buffer.alloc(3200).toString('base64') } }));
+      ws.send(
+        JSON.stringify({
+          event: 'media',
+          stream_sid: streamSid,
+          media: { payload: Buffer.alloc(3200).toString('base64') },
+        }),
+      );
       setTimeout(() => ws.close(1000, 'bye'), closeAfterMs);
     });
   });
@@ -46,7 +54,13 @@ async function serve(ports: PortBlock, botUrl: string): Promise<TestServer> {
     rtp: ports.rtp,
     config: {
       trunks: TRUNK,
-      flowConfig: { streamkit: { bot_url: botUrl, custom_parameters: { campaign: 'spring', lang: 'en' }, prompt_unavailable: 'Sorry.' } },
+      flowConfig: {
+        streamkit: {
+          bot_url: botUrl,
+          custom_parameters: { campaign: 'spring', lang: 'en' },
+          prompt_unavailable: 'Sorry.',
+        },
+      },
     },
   });
 }
@@ -69,13 +83,25 @@ describe('bundled flow streamkit: calls from the streamkit trunk go to the bot',
 
   it('streams the call with its custom parameters and hangs up when the bot closes the socket', async () => {
     const xml = uacScenario({ keys: [{ afterMs: 500, keys: '5' }], end: 'wait-bye' });
-    const result = await runSipp({ scenario: scenarios.write('streamkit', xml), port: ports.sipp(0), mediaPort: ports.media(0), remote: srv.sipTarget, service: '+911800123456', timeoutSec: 30 }).done;
+    const result = await runSipp({
+      scenario: scenarios.write('streamkit', xml),
+      port: ports.sipp(0),
+      mediaPort: ports.media(0),
+      remote: srv.sipTarget,
+      service: '+911800123456',
+      timeoutSec: 30,
+    }).done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
     const events = bot.messages.map((m) => m.event);
     expect(events[0]).toBe('connected');
     const start = bot.messages.find((m) => m.event === 'start')?.start as Record<string, unknown> | undefined;
-    expect(start).toMatchObject({ to: '+911800123456', custom_parameters: { campaign: 'spring', lang: 'en' } });
-    expect(bot.messages.some((m) => m.event === 'dtmf' && (m.dtmf as { digit?: string }).digit === '5')).toBe(true);
+    expect(start).toMatchObject({
+      to: '+911800123456',
+      custom_parameters: { campaign: 'spring', lang: 'en' },
+    });
+    expect(bot.messages.some((m) => m.event === 'dtmf' && (m.dtmf as { digit?: string }).digit === '5')).toBe(
+      true,
+    );
   });
 });
 
@@ -94,7 +120,14 @@ describe('bundled flow streamkit: an unreachable bot', () => {
 
   it('apologises and hangs up', async () => {
     const xml = uacScenario({ keys: [], end: 'wait-bye' });
-    const result = await runSipp({ scenario: scenarios.write('streamkit-down', xml), port: ports.sipp(0), mediaPort: ports.media(0), remote: srv.sipTarget, service: '+911800123456', timeoutSec: 40 }).done;
+    const result = await runSipp({
+      scenario: scenarios.write('streamkit-down', xml),
+      port: ports.sipp(0),
+      mediaPort: ports.media(0),
+      remote: srv.sipTarget,
+      service: '+911800123456',
+      timeoutSec: 40,
+    }).done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
     const routed = srv.logs.filter((l) => /streamkit: the bot could not be reached/.test(JSON.stringify(l)));
     expect(routed.length).toBeGreaterThan(0);

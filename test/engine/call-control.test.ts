@@ -7,7 +7,16 @@ import type { SipCallLeg } from '../../src/engines/embedded/call-leg.js';
 import type { CallControl } from '../../src/ports/call-control.js';
 import { describeCallControlContract, type TargetBehaviour } from '../contracts/call-control-contract.js';
 import { settle } from '../sip/sipp.js';
-import { farEndHangup, finishSipps, portBlock, sippAnswers, sippCalls, sleep, startEngine, type SippProc } from './support.js';
+import {
+  farEndHangup,
+  finishSipps,
+  portBlock,
+  sippAnswers,
+  sippCalls,
+  sleep,
+  startEngine,
+  type SippProc,
+} from './support.js';
 
 const sipPort = portBlock(15600, 15639);
 const mediaPort = (() => {
@@ -15,7 +24,12 @@ const mediaPort = (() => {
   return () => 15700 + 4 * next();
 })();
 
-const FINAL: Record<Exclude<TargetBehaviour['result'], 'answer' | 'no-answer'>, number> = { busy: 486, declined: 603, invalid: 404, failed: 500 };
+const FINAL: Record<Exclude<TargetBehaviour['result'], 'answer' | 'no-answer'>, number> = {
+  busy: 486,
+  declined: 603,
+  invalid: 404,
+  failed: 500,
+};
 
 describeCallControlContract('embedded engine, SIPp far ends', async () => {
   const t = await startEngine({ min: 46000, max: 46199 });
@@ -63,7 +77,10 @@ describeCallControlContract('embedded engine, SIPp far ends', async () => {
       // Every SIPp must have run its scenario to the end: that checks the far end saw what it expected.
       const results = await finishSipps(procs, () => t.close());
       const bad = results.filter((r) => r.code !== 0);
-      if (bad.length > 0) throw new Error(`SIPp far end failed: ${JSON.stringify(bad.map((r) => ({ code: r.code, errors: r.errors.slice(-800) })))}`);
+      if (bad.length > 0)
+        throw new Error(
+          `SIPp far end failed: ${JSON.stringify(bad.map((r) => ({ code: r.code, errors: r.errors.slice(-800) })))}`,
+        );
     },
   };
 });

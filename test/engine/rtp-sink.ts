@@ -21,7 +21,13 @@ export class RtpSink {
     sock.on('message', (m: Buffer) => {
       if (m.length < 12 || m[0]! >> 6 !== 2) return;
       const cc = m[0]! & 0x0f;
-      this.packets.push({ pt: m[1]! & 0x7f, marker: (m[1]! & 0x80) !== 0, seq: m.readUInt16BE(2), ts: m.readUInt32BE(4), payload: m.subarray(12 + 4 * cc) });
+      this.packets.push({
+        pt: m[1]! & 0x7f,
+        marker: (m[1]! & 0x80) !== 0,
+        seq: m.readUInt16BE(2),
+        ts: m.readUInt32BE(4),
+        payload: m.subarray(12 + 4 * cc),
+      });
     });
   }
 
@@ -65,7 +71,8 @@ export class RtpSink {
 /** 20 ms of a sine at `freq` Hz starting at sample `offset`. */
 export function sineFrame(freq: number, offset: number): Int16Array {
   const f = new Int16Array(160);
-  for (let i = 0; i < 160; i++) f[i] = Math.round(10000 * Math.sin((2 * Math.PI * freq * (offset + i)) / 8000));
+  for (let i = 0; i < 160; i++)
+    f[i] = Math.round(10000 * Math.sin((2 * Math.PI * freq * (offset + i)) / 8000));
   return f;
 }
 

@@ -1,19 +1,27 @@
 /**
  * End-to-end calls between SIPp and the embedded engine: answer with SDP and play a WAV prompt that arrives
  * as RTP, collect SIPp's RFC 4733 pcap digits, 488 on no common codec, 486 → busy, CANCEL on the ring
- * timeout, BYE both ways, REFER transfer, RFC 4733 send. SIP ports 15660-15699, SIPp media 15760-15799.
+ * timeout, BYE both ways, REFER transfer, RFC 4733 send, SIP INFO DTMF. SIP ports 15660-15699, SIPp media 15760-15799.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SipCallLeg } from '../../src/engines/embedded/call-leg.js';
 import { EmbeddedEngineError } from '../../src/engines/embedded/index.js';
 import { ULAW_DECODE } from '../../src/engines/embedded/media/codec/g711.js';
 import { goertzel } from '../../src/engines/embedded/media/play/pcm.js';
 import type { DigitEvent } from '../../src/ports/media.js';
 import { settle } from '../sip/sipp.js';
-import { RtpSink, writeSineWav } from './rtp-sink.js';
-import { farEndHangup, finishSipps, portBlock, sippAnswers, sippCalls, sleep, startEngine, type SippProc, type TestEngine } from './support.js';
+import { writeSineWav } from './rtp-sink.js';
+import {
+  farEndHangup,
+  portBlock,
+  sippAnswers,
+  sippCalls,
+  sippFixture,
+  sleep,
+  startEngine,
+} from './support.js';
 
 const sipPort = portBlock(15660, 15699);
 const mediaPort = (() => {
@@ -21,48 +29,30 @@ const mediaPort = (() => {
   return () => 15760 + 4 * next();
 })();
 
-let t: TestEngine | undefined;
-let procs: SippProc[] = [];
-const cleanups: (() => void)[] = [];
-
-async function engine(): Promise<TestEngine> {
-  t = await startEngine({ min: 46600, max: 46799 });
-  return t;
-}
-
-/** Wait for every SIPp run and expect each to have completed its scenario. */
-async function sippOk(): Promise<void> {
-  const results = await finishSipps(procs, async () => undefined, 8000);
-  procs = [];
-  for (const r of results) expect(r.code, r.errors + r.stderr).toBe(0);
-}
-
-afterEach(async () => {
-  for (const fn of cleanups.splice(0)) fn();
-  const running = procs;
-  procs = [];
-  await finishSipps(running, async () => {
-    await t?.close();
-  });
-  t = undefined;
-});
+const fx = sippFixture();
 
 describe('SIPp calls the embedded engine', () => {
   it('answers with SDP, plays a WAV prompt that arrives as PCMU RTP, and reports the CallInfo', async () => {
-    const x = await engine();
-    const sink = await RtpSink.open();
-    cleanups.push(() => sink.close());
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    const sink = await fx.sink();
     const wav = join(tmpdir(), `callflow-engine-440-${process.pid}.wav`);
     writeSineWav(wav, 440, 1000);
-    procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), rtpPort: sink.port }));
+    fx.procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), rtpPort: sink.port }));
     const leg = await x.nextInbound();
-    expect(leg.info).toMatchObject({ direction: 'inbound', from: '+15550001', to: '+15550100', domain: '127.0.0.1' });
+    expect(leg.info).toMatchObject({
+      direction: 'inbound',
+      from: '+15550001',
+      to: '+15550100',
+      domain: '127.0.0.1',
+    });
     expect(leg.info.headers['x-test-header']).toBe('hello');
     expect(leg.info.sipCallId).toMatch(/@127\.0\.0\.1$/);
     expect(leg.info.source).toMatch(/^127\.0\.0\.1:\d+$/);
     await leg.answer();
     expect(leg.dialog?.local.sdp).toMatch(/m=audio \d+ RTP\/AVP 0/);
-    expect(await x.engine.media.play(leg, [{ kind: 'file', path: wav }], { bargeIn: false })).toEqual({ reason: 'done' });
+    expect(await x.engine.media.play(leg, [{ kind: 'file', path: wav }], { bargeIn: false })).toEqual({
+      reason: 'done',
+    });
     await sleep(100);
     const audio = sink.packets.filter((p) => p.pt === 0);
     expect(audio.length).toBeGreaterThanOrEqual(45);
@@ -73,64 +63,131 @@ describe('SIPp calls the embedded engine', () => {
     expect(goertzel(loud, 440)).toBeGreaterThan(20 * goertzel(loud, 1000));
     await leg.hangup();
     expect((await leg.ended).cause).toBe('local-hangup');
-    await sippOk();
+    await fx.ok();
   });
 
-  it("collects SIPp's RFC 4733 pcap digits (1, 2, #), each reported exactly once", async () => {
-    const x = await engine();
-    procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), scenario: 'uac-dtmf' }));
+  it("plays a WAV prompt and collects SIPp's RFC 4733 pcap digits (1, 2, #), each reported once", async () => {
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    const sink = await fx.sink();
+    const wav = join(tmpdir(), `callflow-engine-440-long-${process.pid}.wav`);
+    writeSineWav(wav, 440, 3000);
+    fx.procs.push(
+      sippCalls({
+        engine: x,
+        port: sipPort(),
+        mediaPort: mediaPort(),
+        rtpPort: sink.port,
+        scenario: 'uac-dtmf',
+      }),
+    );
     const leg = await x.nextInbound();
     const seen: DigitEvent[] = [];
     x.engine.media.onDigit(leg, (e) => seen.push(e));
     await leg.answer();
-    const r = await x.engine.media.collect(leg, { minDigits: 1, maxDigits: 8, terminators: '#', firstDigitTimeoutMs: 5000, interDigitTimeoutMs: 3000 });
+    const started = Date.now();
+    const r = await x.engine.media.collect(leg, {
+      prompt: [{ kind: 'file', path: wav }],
+      bargeIn: true,
+      minDigits: 1,
+      maxDigits: 8,
+      terminators: '#',
+      firstDigitTimeoutMs: 5000,
+      interDigitTimeoutMs: 3000,
+    });
     expect(r).toEqual({ digits: '12', reason: 'terminator', terminator: '#' });
+    // Keys pressed during the prompt count: the collect ends on '#' before the 3 s prompt would have.
+    expect(Date.now() - started).toBeLessThan(2900);
+    // Until SIPp's pcaps taught the engine SIPp's real RTP address (symmetric RTP), the prompt went to the offer's.
+    const heard = sink.audio();
+    expect(heard.length).toBeGreaterThan(160 * 10);
+    expect(goertzel(heard, 440)).toBeGreaterThan(20 * goertzel(heard, 1000));
     await sleep(300);
     expect(seen.map((e) => e.digit)).toEqual(['1', '2', '#']);
     await leg.hangup();
-    await sippOk();
+    await fx.ok();
+  });
+
+  it('takes DTMF sent as SIP INFO (dtmf-relay and application/dtmf)', async () => {
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    fx.procs.push(
+      sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), scenario: 'uac-info-dtmf' }),
+    );
+    const leg = await x.nextInbound();
+    await leg.answer();
+    const r = await x.engine.media.collect(leg, {
+      minDigits: 1,
+      maxDigits: 8,
+      terminators: '#',
+      firstDigitTimeoutMs: 5000,
+      interDigitTimeoutMs: 3000,
+    });
+    expect(r).toEqual({ digits: '7', reason: 'terminator', terminator: '#' });
+    await leg.hangup();
+    await fx.ok();
   });
 
   it('rejects an offer with no common codec with 488', async () => {
-    const x = await engine();
-    procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), scenario: 'uac-g729' }));
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    fx.procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), scenario: 'uac-g729' }));
     const leg = await x.nextInbound();
     const err = await leg.answer().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EmbeddedEngineError);
     expect((err as EmbeddedEngineError).status).toBe(488);
     expect(await leg.ended).toEqual({ cause: 'error', status: 488 });
-    await sippOk();
+    await fx.ok();
   });
 
   it('BYE from SIPp ends the leg with remote-hangup; operations then fail with call-ended', async () => {
-    const x = await engine();
-    procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort() }));
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    fx.procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort() }));
     const leg = await x.nextInbound();
     await leg.answer();
-    const playing = x.engine.media.play(leg, [{ kind: 'silence', ms: 30_000 }], { bargeIn: false }).catch((e: unknown) => e);
+    const playing = x.engine.media
+      .play(leg, [{ kind: 'silence', ms: 30_000 }], { bargeIn: false })
+      .catch((e: unknown) => e);
     await farEndHangup(leg);
     expect((await leg.ended).cause).toBe('remote-hangup');
     expect(await playing).toMatchObject({ code: 'call-ended' });
-    await expect(x.engine.media.play(leg, [{ kind: 'silence', ms: 100 }], { bargeIn: false })).rejects.toMatchObject({ code: 'call-ended' });
+    await expect(
+      x.engine.media.play(leg, [{ kind: 'silence', ms: 100 }], { bargeIn: false }),
+    ).rejects.toMatchObject({ code: 'call-ended' });
     expect(x.engine.stats().activeCalls).toBe(0);
-    await sippOk();
+    await fx.ok();
   });
 
   it('transfers with REFER: a 200 sipfrag NOTIFY means transferred, and we BYE', async () => {
-    const x = await engine();
-    procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), scenario: 'uac-refer' }));
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    const extra = ['-key', 'frag', '200 OK'];
+    fx.procs.push(
+      sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), scenario: 'uac-refer', extra }),
+    );
     const leg = await x.nextInbound();
     await leg.answer();
     expect(await leg.transfer('+15550199', { timeoutMs: 5000 })).toBe('transferred');
     expect((await leg.ended).cause).toBe('transferred');
-    await sippOk();
+    await fx.ok();
+  });
+
+  it('a transfer whose NOTIFY reports 486 failed, and the call stays up', async () => {
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    const extra = ['-key', 'frag', '486 Busy Here'];
+    fx.procs.push(
+      sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), scenario: 'uac-refer', extra }),
+    );
+    const leg = await x.nextInbound();
+    await leg.answer();
+    expect(await leg.transfer('+15550199', { timeoutMs: 5000 })).toBe('failed');
+    await sleep(100);
+    expect(leg.state).toBe('answered');
+    await leg.hangup();
+    expect((await leg.ended).cause).toBe('local-hangup');
+    await fx.ok();
   });
 
   it('sends RFC 4733 DTMF: telephone-event packets with the digit and the end bit', async () => {
-    const x = await engine();
-    const sink = await RtpSink.open();
-    cleanups.push(() => sink.close());
-    procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), rtpPort: sink.port }));
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    const sink = await fx.sink();
+    fx.procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), rtpPort: sink.port }));
     const leg = await x.nextInbound();
     await leg.answer();
     await leg.sendDtmf('5', { durationMs: 100, gapMs: 50 });
@@ -140,43 +197,47 @@ describe('SIPp calls the embedded engine', () => {
     expect(events.every((p) => p.payload[0] === 5)).toBe(true);
     expect(events.some((p) => ((p.payload[1] ?? 0) & 0x80) !== 0)).toBe(true);
     await leg.hangup();
-    await sippOk();
+    await fx.ok();
   });
 });
 
 describe('the embedded engine dials SIPp', () => {
   it('486 Busy Here is the busy outcome with its status', async () => {
-    const x = await engine();
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
     const port = sipPort();
-    procs.push(sippAnswers({ scenario: 'uas-final', status: 486, port, mediaPort: mediaPort() }));
+    fx.procs.push(sippAnswers({ scenario: 'uas-final', status: 486, port, mediaPort: mediaPort() }));
     await settle(300);
     const r = await x.engine.calls.dial({ to: `sip:busy@127.0.0.1:${port}`, timeoutMs: 5000 });
     expect(r).toMatchObject({ outcome: 'busy', status: 486 });
-    await sippOk();
+    await fx.ok();
   });
 
   it('the ring timeout sends CANCEL: no-answer, and SIPp sees CANCEL then ACKs its 487', async () => {
-    const x = await engine();
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
     const port = sipPort();
-    procs.push(sippAnswers({ scenario: 'uas-ring', port, mediaPort: mediaPort() }));
+    fx.procs.push(sippAnswers({ scenario: 'uas-ring', port, mediaPort: mediaPort() }));
     await settle(300);
     let rang = 0;
     const started = Date.now();
-    const r = await x.engine.calls.dial({ to: `sip:ring@127.0.0.1:${port}`, timeoutMs: 800, onRinging: () => rang++ });
+    const r = await x.engine.calls.dial({
+      to: `sip:ring@127.0.0.1:${port}`,
+      timeoutMs: 800,
+      onRinging: () => rang++,
+    });
     const took = Date.now() - started;
     expect(r.outcome).toBe('no-answer');
     expect(rang).toBe(1);
     expect(took).toBeGreaterThanOrEqual(700);
     expect(took).toBeLessThan(3000);
-    await sippOk();
+    await fx.ok();
   });
 
   it('an answered dial: BYE from SIPp is remote-hangup; our BYE completes SIPp', async () => {
-    const x = await engine();
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
     const p1 = sipPort();
     const p2 = sipPort();
-    procs.push(sippAnswers({ scenario: 'uas-answer', port: p1, mediaPort: mediaPort() }));
-    procs.push(sippAnswers({ scenario: 'uas-answer', port: p2, mediaPort: mediaPort() }));
+    fx.procs.push(sippAnswers({ scenario: 'uas-answer', port: p1, mediaPort: mediaPort() }));
+    fx.procs.push(sippAnswers({ scenario: 'uas-answer', port: p2, mediaPort: mediaPort() }));
     await settle(300);
     const a = await x.engine.calls.dial({ to: `sip:a@127.0.0.1:${p1}`, timeoutMs: 5000 });
     const b = await x.engine.calls.dial({ to: `sip:b@127.0.0.1:${p2}`, timeoutMs: 5000 });
@@ -186,6 +247,6 @@ describe('the embedded engine dials SIPp', () => {
     expect((await a.leg.ended).cause).toBe('remote-hangup');
     await b.leg.hangup();
     expect((await b.leg.ended).cause).toBe('local-hangup');
-    await sippOk();
+    await fx.ok();
   });
 });

@@ -134,6 +134,34 @@ describe('callflow simulate with the real compiler', () => {
     expect(io.text()).toContain('prompts: Ahoy.');
   });
 
+  it('a scripted bot: the stream runs in virtual time and the summary names the bot and its outcome', async () => {
+    const flow = `flow bot-desk
+  "streams to a bot, falls back to a person"
+
+on call to "+1555*" -> talk
+
+state talk
+  answer
+  stream-to-websocket "wss://bot.example.com/media" protocol twilio params { caller: call.from }
+    on error -> human
+  hangup
+
+state human
+  log "fallback"
+  hangup
+`;
+    const dir = dirWith({ 'bot-desk.flow': flow, 'world.yaml': 'bots:\n  - { url: "wss://bot.example.com/*", messages: [{ at: 1s, event: media, ms: 1000 }, { at: 1s, event: mark, name: hi }], closeAt: 5s }\n' });
+    const io = capture(dir);
+    expect(await main(['simulate', 'bot-desk.flow', '--script', 'world.yaml'], io)).toBe(0);
+    expect(io.text()).toMatch(/bots: wss:\/\/bot\.example\.com\/media \(twilio\) → closed, \d+ messages/);
+    expect(io.text()).toContain('ended: local-hangup in talk at 5000 ms');
+
+    const down = capture(dir);
+    writeFileSync(join(dir, 'down.yaml'), 'bots:\n  - { url: "wss://bot.example.com/*", unreachable: true }\n');
+    expect(await main(['simulate', 'bot-desk.flow', '--script', 'down.yaml'], down)).toBe(0);
+    expect(down.text()).toContain('ended: local-hangup in human');
+  });
+
   it('a missing file is an error, not a crash', async () => {
     const io = capture(dirWith({}));
     expect(await main(['simulate', 'nope.flow'], io)).toBe(1);

@@ -46,6 +46,28 @@ function next<T>(reg: FlowRegistry, event: 'updated' | 'diagnostics', pred: (v: 
   });
 }
 
+const CALLEE = (extra = ''): string => `flow callee
+  "the far end of an originate"
+
+on start (greeting: string = "hi") -> main
+
+state main
+  prompt say greeting
+${extra}  hangup
+`;
+
+const CALLER = (greeting: string): string => `flow caller
+  "originates into callee"
+
+on call to "+1555*" -> main
+
+state main
+  answer
+  originate "+15550999" flow "callee" params { greeting: "${greeting}" }
+    on other -> main
+  hangup
+`;
+
 const logsOf = (s: Session): string[] => s.trace.events().filter((e) => e.type === 'log').map((e) => String(e.message));
 
 let registry: FlowRegistry | undefined;
@@ -110,5 +132,38 @@ describe('hot reload with the real compiler', () => {
     const d = runtime.startCallSession(engine.inboundCall({ to: '+15550103' }));
     await engine.clock.run(d!.done);
     expect(logsOf(d!)).toEqual(['finished on four']);
+  });
+
+  it('a reload is atomic across flows that refer to each other: one broken file holds back both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-reload-'));
+    const caller = join(dir, 'caller.flow');
+    const callee = join(dir, 'callee.flow');
+    writeFileSync(caller, CALLER('v1'));
+    writeFileSync(callee, CALLEE());
+    registry = new FlowRegistry({ dir, compile: (sources) => compileBatch(sources) });
+    expect((await registry.load()).published.sort()).toEqual(['callee', 'caller']);
+    const before = registry.snapshot();
+
+    // Both change in one batch; the callee is broken, so the caller (which refers to it) is held back too.
+    writeFileSync(caller, CALLER('v2'));
+    writeFileSync(callee, CALLEE('  -> nowhere\n'));
+    const report = await registry.reload([caller, callee]);
+    expect(report.published).toEqual([]);
+    expect(report.rejected.map((r) => r.file).sort()).toEqual([callee, caller].sort());
+    const held = report.rejected.find((r) => r.file === caller)?.diagnostics.map((d) => `${formatRange(d.range)} ${d.code} ${d.message}`).join('\n');
+    expect(held).toMatch(/caller\.flow:1:1 CF3901 not published: .*callee\.flow/);
+    const broken = report.rejected.find((r) => r.file === callee)?.diagnostics.map((d) => formatRange(d.range)).join('\n');
+    expect(broken).toMatch(/callee\.flow:8:6/);
+    expect(registry.snapshot()).toBe(before);
+
+    // Fixed: the callee is back to the text it was serving (same hash, same version), so only the caller's
+    // new version is published, in one new generation.
+    const calleeLabel = registry.get('callee')?.label;
+    writeFileSync(callee, CALLEE());
+    const fixed = await registry.reload([caller, callee]);
+    expect(fixed.published).toEqual(['caller']);
+    expect(registry.get('callee')?.label).toBe(calleeLabel);
+    expect(registry.snapshot().generation).toBe(before.generation + 1);
+    expect(JSON.stringify(registry.get('caller')?.ir)).toContain('v2');
   });
 });

@@ -10,29 +10,37 @@ const RUNS = Number(process.env.CALLFLOW_FUZZ_RUNS ?? 300);
 const TIMEOUT = 60_000 + RUNS * 50;
 
 describe('generated flows', () => {
-  it('print as .flow and parse back to the same AST', () => {
-    fc.assert(
-      fc.property(flow, (ast) => {
-        const text = formatFlow(ast, 'flow');
-        const r = parseFlow('gen.flow', text);
-        expect(show(parseErrors(r.diagnostics)), text).toEqual([]);
-        expect(stripRanges(r.ast)).toEqual(stripRanges(ast));
-        expect(formatFlow(r.ast!, 'flow')).toBe(text);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    'print as .flow and parse back to the same AST',
+    () => {
+      fc.assert(
+        fc.property(flow, (ast) => {
+          const text = formatFlow(ast, 'flow');
+          const r = parseFlow('gen.flow', text);
+          expect(show(parseErrors(r.diagnostics)), text).toEqual([]);
+          expect(stripRanges(r.ast)).toEqual(stripRanges(ast));
+          expect(formatFlow(r.ast!, 'flow')).toBe(text);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('print as YAML and parse back to the same AST', () => {
-    fc.assert(
-      fc.property(flow, (ast) => {
-        const text = formatFlow(ast, 'yaml');
-        const r = parseYamlFlow('gen.yaml', text);
-        expect(show(parseErrors(r.diagnostics)), text).toEqual([]);
-        expect(stripRanges(r.ast)).toEqual(stripRanges(ast));
-        expect(formatFlow(r.ast!, 'yaml')).toBe(text);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    'print as YAML and parse back to the same AST',
+    () => {
+      fc.assert(
+        fc.property(flow, (ast) => {
+          const text = formatFlow(ast, 'yaml');
+          const r = parseYamlFlow('gen.yaml', text);
+          expect(show(parseErrors(r.diagnostics)), text).toEqual([]);
+          expect(stripRanges(r.ast)).toEqual(stripRanges(ast));
+          expect(formatFlow(r.ast!, 'yaml')).toBe(text);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 });

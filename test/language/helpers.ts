@@ -1,5 +1,5 @@
 /** Shared helpers for the language tests: AST comparison without ranges, file discovery, parse-error filtering. */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../../src/language/index.js';
@@ -14,8 +14,14 @@ export function stripRanges(ast: unknown): unknown {
   if (Array.isArray(ast)) return ast.map(stripRanges);
   if (ast === null || typeof ast !== 'object') return ast;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(ast)) if (!POSITIONAL_KEYS.has(k) && v !== undefined) out[k] = stripRanges(v);
+  for (const [k, v] of Object.entries(ast))
+    if (!POSITIONAL_KEYS.has(k) && v !== undefined) out[k] = stripRanges(v);
   return out;
+}
+
+/** A YAML file is a flow when it has a top-level `flow:` key (other YAML files, e.g. config, are not); `*.test.yaml` are flow tests. */
+function isYamlFlow(path: string): boolean {
+  return /^flow:/m.test(readFileSync(path, 'utf8'));
 }
 
 /** Flow files (.flow, .yaml, .yml) under a directory, relative to the repository root; [] when it is missing. */
@@ -32,7 +38,8 @@ export function flowFiles(dir: string): string[] {
     for (const n of names.sort()) {
       const p = join(d, n);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(flow|ya?ml)$/.test(n) && !/\.test\.ya?ml$/.test(n)) out.push(relative(ROOT, p));
+      else if (/\.flow$/.test(n) || (/\.ya?ml$/.test(n) && !/\.test\.ya?ml$/.test(n) && isYamlFlow(p)))
+        out.push(relative(ROOT, p));
     }
   };
   walk(abs);

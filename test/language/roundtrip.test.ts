@@ -1,6 +1,6 @@
 /**
  * DSL → YAML → DSL is lossless (ASTs equal apart from ranges) and `fmt` is idempotent, on conference.flow and on
- * every example and compiler fixture present when the test runs (fixtures with syntax errors are skipped).
+ * every example, compiler fixture and bundled flow present when the test runs (files with syntax errors are skipped).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { formatFlow, parseSource, type FlowAst } from '../../src/language/index.js';
 import { flowFiles, parseErrors, ROOT, show, stripRanges } from './helpers.js';
 
-const files = ['test/language/conference.flow', ...flowFiles('examples'), ...flowFiles('test/compiler/fixtures')];
+const files = [
+  'test/language/conference.flow',
+  ...flowFiles('examples'),
+  ...flowFiles('test/compiler/fixtures'),
+  ...flowFiles('flows'),
+];
 
 function parseOk(file: string, text: string): FlowAst {
   const r = parseSource(file, text);

@@ -1,6 +1,13 @@
 /** Offer/answer between two engines, then media over the negotiated legs; a 3-party channel. Ports 40200-40399. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMediaEngine, SdpError, type AudioInfo, type DtmfEvent, type EmbeddedMediaEngine, type UdpRtpLeg } from '../../src/engines/embedded/media/index.js';
+import {
+  createMediaEngine,
+  SdpError,
+  type AudioInfo,
+  type DtmfEvent,
+  type EmbeddedMediaEngine,
+  type UdpRtpLeg,
+} from '../../src/engines/embedded/media/index.js';
 import { goertzel } from '../../src/engines/embedded/media/play/pcm.js';
 import { sleep, until } from './support/wait.js';
 
@@ -33,7 +40,7 @@ describe('MediaEngine offer/answer', () => {
     expect(sdp).toMatch(/m=audio \d+ RTP\/AVP 8 101/);
     expect(sdp).toContain('a=sendrecv');
     pending.complete(sdp);
-    const a = pending.leg as UdpRtpLeg;
+    const a = pending.leg;
     expect(a.codec).toBe('PCMA');
     expect(b.codec).toBe('PCMA');
     const aHears = heard(a, 600);
@@ -54,7 +61,8 @@ describe('MediaEngine offer/answer', () => {
 
   it('answers a hold offer with recvonly and does not send', async () => {
     const uas = start(40300);
-    const offer = 'v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40349 RTP/AVP 0\r\na=sendonly\r\n';
+    const offer =
+      'v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40349 RTP/AVP 0\r\na=sendonly\r\n';
     const { leg, sdp } = await uas.answer(offer);
     expect(sdp).toContain('a=recvonly');
     expect(sdp).not.toContain('telephone-event');
@@ -65,7 +73,9 @@ describe('MediaEngine offer/answer', () => {
   it('re-answers a re-INVITE on the same leg: hold, codec change, same port and session, version + 1', async () => {
     const uas = start(40300);
     const base = 'v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n';
-    const { leg, sdp } = await uas.answer(`${base}m=audio 40349 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n`);
+    const { leg, sdp } = await uas.answer(
+      `${base}m=audio 40349 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n`,
+    );
     const port = /m=audio (\d+)/.exec(sdp)![1];
     const o1 = /o=callflow (\d+) (\d+)/.exec(sdp)!;
     const re = uas.reanswer(leg, `${base}m=audio 40347 RTP/AVP 8\r\na=sendonly\r\n`);
@@ -82,9 +92,25 @@ describe('MediaEngine offer/answer', () => {
     expect(leg.codec).toBe('PCMA');
   });
 
+  it('listens for in-band DTMF by default when the offer has no telephone-event', async () => {
+    const uac = start(40200);
+    const uas = start(40250);
+    const x = await uac.createLeg();
+    const offer = `v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${x.localPort} RTP/AVP 0\r\n`;
+    const { leg, sdp } = await uas.answer(offer);
+    expect(leg.telephoneEventPt).toBeUndefined();
+    x.setRemote('127.0.0.1', Number(/m=audio (\d+)/.exec(sdp)![1]));
+    const digits: DtmfEvent[] = [];
+    leg.on('dtmf', (d: DtmfEvent) => digits.push(d));
+    await x.sendDtmf('9');
+    await until(() => digits.length === 1, 'in-band digit');
+    expect(digits[0]).toMatchObject({ digit: '9', mode: 'inband' });
+  });
+
   it('rejects an offer without PCMU/PCMA with SdpError 488 and leaks no port', async () => {
     const uas = start(40350);
-    const offer = 'v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 5000 RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\n';
+    const offer =
+      'v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 5000 RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\n';
     await expect(uas.answer(offer)).rejects.toBeInstanceOf(SdpError);
     expect(uas.stats().portsInUse).toBe(0);
   });

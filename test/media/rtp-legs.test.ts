@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeInto, encode } from '../../src/engines/embedded/media/codec/g711.js';
-import { createMediaEngine, type DtmfEvent, type EmbeddedMediaEngine, type UdpRtpLeg, type AudioInfo } from '../../src/engines/embedded/media/index.js';
+import {
+  createMediaEngine,
+  type DtmfEvent,
+  type EmbeddedMediaEngine,
+  type UdpRtpLeg,
+  type AudioInfo,
+} from '../../src/engines/embedded/media/index.js';
 import { buildRtp } from '../../src/engines/embedded/media/rtp/packet.js';
 import { goertzel } from '../../src/engines/embedded/media/play/pcm.js';
 import { sineFrame } from './support/fake-leg.js';
@@ -22,10 +28,13 @@ function start(): EmbeddedMediaEngine {
   return engine;
 }
 
-async function pair(e: EmbeddedMediaEngine, opts: { te?: boolean; inband?: boolean } = {}): Promise<[UdpRtpLeg, UdpRtpLeg]> {
+async function pair(
+  e: EmbeddedMediaEngine,
+  opts: { te?: boolean; inband?: boolean; codec?: 'PCMU' | 'PCMA' } = {},
+): Promise<[UdpRtpLeg, UdpRtpLeg]> {
   const te = opts.te === false ? undefined : 101;
-  const a = await e.createLeg({ telephoneEventPt: te, inbandDtmf: opts.inband });
-  const b = await e.createLeg({ telephoneEventPt: te, inbandDtmf: opts.inband });
+  const a = await e.createLeg({ telephoneEventPt: te, inbandDtmf: opts.inband, codec: opts.codec });
+  const b = await e.createLeg({ telephoneEventPt: te, inbandDtmf: opts.inband, codec: opts.codec });
   a.setRemote('127.0.0.1', b.localPort);
   b.setRemote('127.0.0.1', a.localPort);
   return [a, b];
@@ -91,7 +100,7 @@ describe('RtpLeg over UDP', () => {
     await until(() => rx.frames.length >= 5, 'idle frames');
     expect(rx.frames.every((f) => f.every((s) => Math.abs(s) < 16))).toBe(true);
     a.setDirection('recvonly');
-    await sleep(60);
+    await sleep(150);
     const n = rx.frames.length;
     await sleep(200);
     expect(rx.frames.length).toBe(n);
@@ -128,7 +137,7 @@ describe('RtpLeg over UDP', () => {
     expect(ra.digits.map((d) => d.digit).join('')).toBe('9*');
     for (const d of [...ra.digits, ...rb.digits]) expect(d.mode).toBe('rfc4733');
     for (const d of rb.digits) expect(d.durationMs).toBe(120);
-    expect(rb.digits[1]!.at - rb.digits[0]!.at).toBeGreaterThan(150);
+    expect(rb.digits[1]!.at - rb.digits[0]!.at).toBeGreaterThan(80);
   });
 
   it('falls back to in-band DTMF without telephone-event; Goertzel detects it on the far leg', async () => {
@@ -138,13 +147,19 @@ describe('RtpLeg over UDP', () => {
     await a.sendDtmf('4#0', { durationMs: 100, gapMs: 80 });
     await until(() => rb.digits.length >= 3, 'in-band digits');
     await sleep(100);
-    expect(rb.digits.map((d) => [d.digit, d.mode])).toEqual([['4', 'inband'], ['#', 'inband'], ['0', 'inband']]);
+    expect(rb.digits.map((d) => [d.digit, d.mode])).toEqual([
+      ['4', 'inband'],
+      ['#', 'inband'],
+      ['0', 'inband'],
+    ]);
   });
 
-  it('bridges two legs: tone and digits from A reach D, and D reaches A', async () => {
+  it('bridges two legs (PCMU ↔ PCMA): tone and digits from A reach D, and D reaches A', async () => {
     const e = start();
     const [a, b] = await pair(e);
-    const [c, d] = await pair(e);
+    // The far side speaks A-law: the bridge transcodes.
+    const [c, d] = await pair(e, { codec: 'PCMA' });
+    expect(d.codec).toBe('PCMA');
     const eb = e.endpoint(b);
     const ec = e.endpoint(c);
     eb.bridge(ec);
@@ -163,18 +178,22 @@ describe('RtpLeg over UDP', () => {
 
   it('learns the peer address from its packets (symmetric RTP) and survives garbage', async () => {
     const e = start();
-    const a = await e.createLeg();
+    // No RTCP: the peer's port + 1 is not ours to send to.
+    const a = await e.createLeg({ rtcpIntervalMs: 0 });
     const peer = createSocket('udp4');
     await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
     const got: Buffer[] = [];
     peer.on('message', (m) => got.push(m));
     // A wrong remote from "SDP": the first packet from the peer corrects it.
     a.setRemote('127.0.0.1', 9);
-    const send = (b: Uint8Array): Promise<void> => new Promise((r) => peer.send(b, a.localPort, '127.0.0.1', () => r()));
+    const send = (b: Uint8Array): Promise<void> =>
+      new Promise((r) => peer.send(b, a.localPort, '127.0.0.1', () => r()));
     await send(Buffer.from('not rtp at all'));
     await send(Buffer.from([0x80, 0xc8, 0, 6, 1, 2, 3, 4, 5, 6, 7, 8]));
     await send(buildRtp({ payloadType: 96, sequence: 1, timestamp: 0, ssrc: 7 }, new Uint8Array(160)));
-    await send(buildRtp({ payloadType: 0, sequence: 2, timestamp: 160, ssrc: 7 }, new Uint8Array(160).fill(0xff)));
+    await send(
+      buildRtp({ payloadType: 0, sequence: 2, timestamp: 160, ssrc: 7 }, new Uint8Array(160).fill(0xff)),
+    );
     await until(() => got.length >= 3, 'packets at the learned address');
     const st = a.stats().received;
     expect(st.invalid).toBe(1);
@@ -185,7 +204,14 @@ describe('RtpLeg over UDP', () => {
     // Another SSRC from another address is ignored while the latched source is alive.
     const intruder = createSocket('udp4');
     await new Promise<void>((r) => intruder.bind(0, '127.0.0.1', () => r()));
-    await new Promise<void>((r) => intruder.send(buildRtp({ payloadType: 0, sequence: 9, timestamp: 0, ssrc: 99 }, new Uint8Array(160)), a.localPort, '127.0.0.1', () => r()));
+    await new Promise<void>((r) =>
+      intruder.send(
+        buildRtp({ payloadType: 0, sequence: 9, timestamp: 0, ssrc: 99 }, new Uint8Array(160)),
+        a.localPort,
+        '127.0.0.1',
+        () => r(),
+      ),
+    );
     await until(() => a.stats().received.foreignSsrc === 1, 'foreign packet counted');
     expect(a.remoteAddress?.port).toBe((peer.address() as { port: number }).port);
     peer.close();
@@ -221,6 +247,17 @@ describe('RtpLeg over UDP', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('sends RTCP SR/RR to port + 1 and counts what the peer sends', async () => {
+    const e = start();
+    const a = await e.createLeg({ rtcpIntervalMs: 100 });
+    const b = await e.createLeg({ rtcpIntervalMs: 100 });
+    a.setRemote('127.0.0.1', b.localPort);
+    b.setRemote('127.0.0.1', a.localPort);
+    await until(() => a.stats().received.rtcp >= 2 && b.stats().received.rtcp >= 2, 'RTCP both ways');
+    expect(a.stats().sent.rtcpPackets).toBeGreaterThanOrEqual(2);
+    expect(a.stats().received.invalid).toBe(0);
   });
 
   it('returns ports to the pool on close', async () => {

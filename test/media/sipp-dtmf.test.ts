@@ -8,8 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import wavefile from 'wavefile';
-import { createMediaEngine, type CollectOutcome, type DtmfEvent, type EmbeddedMediaEngine } from '../../src/engines/embedded/media/index.js';
-import { SipStack } from '../../src/engines/embedded/sip/index.js';
+import {
+  createMediaEngine,
+  type CollectOutcome,
+  type DtmfEvent,
+  type EmbeddedMediaEngine,
+} from '../../src/engines/embedded/media/index.js';
+import {
+  SipStack,
+  type InboundRequest,
+  type OutboundResponse,
+} from '../../src/engines/embedded/sip/index.js';
 import { runSipp } from '../sip/sipp.js';
 
 const PCAP_DIR = '/usr/share/sip-tester';
@@ -82,7 +91,8 @@ ${plays}
 /** A 16 kHz 16-bit WAV prompt (the engine resamples it to 8 kHz). */
 function writePrompt(path: string): void {
   const samples = new Int16Array(16000);
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(4000 * Math.sin((2 * Math.PI * 425 * i) / 16000));
+  for (let i = 0; i < samples.length; i++)
+    samples[i] = Math.round(4000 * Math.sin((2 * Math.PI * 425 * i) / 16000));
   const w = new wavefile.WaveFile();
   w.fromScratch(1, 16000, '16', samples);
   writeFileSync(path, w.toBuffer());
@@ -118,7 +128,7 @@ describe('SIPp RFC 4733 pcaps → embedded UAS with media engine', () => {
     let answerSdp = '';
     let prompt = '';
     const collected = new Promise<CollectOutcome>((resolve, reject) => {
-      st.on('invite', (req, res) => {
+      st.on('invite', (req: InboundRequest, res: OutboundResponse) => {
         void (async () => {
           const { leg, sdp } = await e.answer(req.body);
           answerSdp = sdp;
@@ -126,14 +136,24 @@ describe('SIPp RFC 4733 pcaps → embedded UAS with media engine', () => {
           const dialog = await st.createUAS(req, res, { localSdp: sdp });
           const ep = e.endpoint(leg);
           void ep.play(wav).then((r) => (prompt = r.reason));
-          const out = await ep.collectDigits({ maxDigits: 5, firstDigitTimeoutMs: 8000, interDigitTimeoutMs: 3000 });
+          const out = await ep.collectDigits({
+            maxDigits: 5,
+            firstDigitTimeoutMs: 8000,
+            interDigitTimeoutMs: 3000,
+          });
           await dialog.destroy();
           ep.destroy();
           resolve(out);
         })().catch(reject);
       });
     });
-    const run = runSipp({ scenario: xml, port: 40950, remote: `127.0.0.1:${sipPort}`, extra: ['-mp', '40960', '-mi', '127.0.0.1'], timeoutSec: 25 });
+    const run = runSipp({
+      scenario: xml,
+      port: 40950,
+      remote: `127.0.0.1:${sipPort}`,
+      extra: ['-mp', '40960', '-mi', '127.0.0.1'],
+      timeoutSec: 25,
+    });
     const [out, r] = await Promise.all([collected, run.done]);
     expect(r.code, r.errors + r.stderr).toBe(0);
     expect(answerSdp).toContain('telephone-event/8000');

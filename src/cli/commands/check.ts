@@ -6,7 +6,13 @@
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../../language/diagnostics.js';
 import { compileFiles } from '../compile-files.js';
-import { countDiagnostics, formatDiagnostic, formatJsonReport, formatSummary, sourceLines } from '../diagnostics-format.js';
+import {
+  countDiagnostics,
+  formatDiagnostic,
+  formatJsonReport,
+  formatSummary,
+  sourceLines,
+} from '../diagnostics-format.js';
 import { findFlowFiles } from '../flow-files.js';
 import type { CommandIo } from '../io.js';
 
@@ -27,7 +33,10 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', short: 'f', default: 'text' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        format: { type: 'string', short: 'f', default: 'text' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     io.err(`callflow check: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
@@ -65,7 +74,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     const blocks: string[] = [];
     for (const c of compiled) {
       const lines = c.text === undefined ? undefined : sourceLines(c.text);
-      for (const d of c.diagnostics) blocks.push(formatDiagnostic(d, d.range.file === c.file ? lines : undefined, { color: io.isTty }));
+      for (const d of c.diagnostics)
+        blocks.push(formatDiagnostic(d, d.range.file === c.file ? lines : undefined, { color: io.isTty }));
     }
     if (blocks.length > 0) io.out(`${blocks.join('\n\n')}\n`);
     io.out(formatSummary(counts, found.files.length));

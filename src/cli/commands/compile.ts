@@ -16,7 +16,11 @@ Problems go to stderr; with errors nothing is printed on stdout and the exit sta
 export async function run(args: string[], io: CommandIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { compact: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { compact: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (e) {
     io.err(`callflow compile: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
     return 2;

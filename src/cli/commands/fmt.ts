@@ -77,13 +77,15 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     io.err(`callflow fmt: ${msg}\n\n${HELP}`);
     return 2;
   };
-  if (values.to !== undefined && !FORMATS.includes(values.to)) return usage(`--to must be flow or yaml, not '${values.to}'`);
+  if (values.to !== undefined && !FORMATS.includes(values.to))
+    return usage(`--to must be flow or yaml, not '${values.to}'`);
   if (values.write && values.check) return usage('--write and --check cannot be combined');
   if (positionals.length === 0) return usage('name the flow files to format');
   const found = await findFlowFiles(positionals, io.cwd);
   if (found.missing.length > 0) return usage(`no such file or folder: ${found.missing.join(', ')}`);
   if (found.files.length === 0) return usage(`no .flow, .yaml or .yml files in ${positionals.join(', ')}`);
-  if (!values.write && !values.check && found.files.length > 1) return usage('without --write or --check, name one file');
+  if (!values.write && !values.check && found.files.length > 1)
+    return usage('without --write or --check, name one file');
   const target = values.to as FlowFormat | undefined;
   if (values.check && target !== undefined && found.files.some((f) => formatOf(f) !== target)) {
     return usage('--check compares files with their own format; leave out --to');

@@ -27,21 +27,29 @@ const HELP = `usage: callflow serve [options]
   --log-level <level>   trace|debug|info|warn|error|fatal|silent (default info)
 
 Environment: CALLFLOW_HTTP_PORT, CALLFLOW_SIP_PORT, CALLFLOW_STORE, CALLFLOW_FLOWS, CALLFLOW_API_KEYS, ...
-Stop with SIGTERM or Ctrl-C: new calls get 503, live calls may finish (limits.shutdownGrace), then BYE.`;
+Stop with SIGTERM or Ctrl-C: new calls get 503, live calls may finish (limits.shutdownGrace), then BYE.
+SIGHUP re-reads every flow file now (as POST /v1/flows/reload does).`;
 
 function port(name: string, v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name}: expected a port number, got '${v}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`--${name}: expected a port number, got '${v}'`);
   return n;
 }
 
 /** The configuration flags as a partial config object (validated later with the config schema). */
-export function flagsToConfig(values: Record<string, string | string[] | boolean | undefined>, cwd: string): Record<string, unknown> {
-  const cfg: Record<string, Record<string, unknown> | unknown> = {};
+export function flagsToConfig(
+  values: Record<string, string | string[] | boolean | undefined>,
+  cwd: string,
+): Record<string, unknown> {
+  const cfg: Record<string, unknown> = {};
   const http: Record<string, unknown> = {};
   const sip: Record<string, unknown> = {};
   const rtp: Record<string, unknown> = {};
-  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const str = (k: string): string | undefined => {
+    const v = values[k];
+    return typeof v === 'string' ? v : undefined;
+  };
   const flows = values.flows;
   if (Array.isArray(flows) && flows.length > 0) cfg.flows = flows.map((f) => resolve(cwd, f));
   if (values['no-bundled']) cfg.bundledFlows = false;
@@ -80,11 +88,23 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
         flows: { type: 'string', multiple: true },
         'no-bundled': { type: 'boolean' },
         'no-watch': { type: 'boolean' },
-        ...Object.fromEntries(['http-host', 'http-port', 'sip-host', 'sip-port', 'rtp-ports', 'store', 'engine', 'node-id', 'log-level'].map((k) => [k, { type: 'string' as const }])),
+        ...Object.fromEntries(
+          [
+            'http-host',
+            'http-port',
+            'sip-host',
+            'sip-port',
+            'rtp-ports',
+            'store',
+            'engine',
+            'node-id',
+            'log-level',
+          ].map((k) => [k, { type: 'string' as const }]),
+        ),
         help: { type: 'boolean', short: 'h' },
       },
     });
-    values = parsed.values as Record<string, string | string[] | boolean | undefined>;
+    values = parsed.values;
     if (values.help) {
       io.out(HELP);
       return 0;
@@ -108,7 +128,9 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     }
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
-      io.err(`callflow serve: cannot listen: ${(err as Error).message} (choose another port with --http-port / --sip-port)`);
+      io.err(
+        `callflow serve: cannot listen: ${(err as Error).message} (choose another port with --http-port / --sip-port)`,
+      );
       return 1;
     }
     io.err(`callflow serve: ${err instanceof Error ? err.message : String(err)}`);
@@ -116,6 +138,20 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   }
   io.out(server.summary);
   const running = server;
+  // A stray rejected promise somewhere in a library must not take every live call down with the process.
+  const onRejection = (err: unknown): void => running.log.error({ err }, 'unhandled promise rejection');
+  process.on('unhandledRejection', onRejection);
+  const onHup = (): void => {
+    running.flows.reloadAll().then(
+      (r) =>
+        running.log.info(
+          { published: r.published, removed: r.removed, rejected: r.rejected.map((x) => x.file) },
+          'SIGHUP: flows reloaded',
+        ),
+      (err: unknown) => running.log.error({ err }, 'SIGHUP: reload failed'),
+    );
+  };
+  process.on('SIGHUP', onHup);
   return new Promise<number>((done) => {
     let signals = 0;
     const onSignal = (sig: NodeJS.Signals): void => {
@@ -129,6 +165,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
         () => {
           process.off('SIGTERM', onSignal);
           process.off('SIGINT', onSignal);
+          process.off('unhandledRejection', onRejection);
+          process.off('SIGHUP', onHup);
           done(0);
         },
         (err: unknown) => {

@@ -53,15 +53,16 @@ export async function run(args: string[], io: CommandIo, injected?: FlowHost): P
         help: { type: 'boolean' },
       },
     });
-    values = parsed.values as Record<string, string | boolean | undefined>;
+    values = parsed.values;
     positionals = parsed.positionals;
   } catch (err) {
     io.err(`callflow simulate: ${err instanceof Error ? err.message : String(err)}\n${HELP}`);
     return 2;
   }
-  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
   if (values.help || positionals.length !== 1) {
-    (values.help ? io.out : io.err)(HELP);
+    if (values.help) io.out(HELP);
+    else io.err(HELP);
     return values.help ? 0 : 2;
   }
   const flowFile = resolve(io.cwd, positionals[0] as string);
@@ -88,8 +89,8 @@ export async function run(args: string[], io: CommandIo, injected?: FlowHost): P
       const isEnvelope = request !== undefined && ('body' in request || 'method' in request || 'path' in request);
       entry = {
         kind: 'http',
-        method: String((isEnvelope ? request?.method : undefined) ?? chosen.method),
-        path: String((isEnvelope ? request?.path : undefined) ?? chosen.path),
+        method: isEnvelope && typeof request?.method === 'string' ? request.method : chosen.method,
+        path: isEnvelope && typeof request?.path === 'string' ? request.path : chosen.path,
         body: isEnvelope ? request?.body : (request ?? {}),
         ...(isEnvelope && request?.headers ? { headers: request.headers as Record<string, string> } : {}),
       };
@@ -102,8 +103,9 @@ export async function run(args: string[], io: CommandIo, injected?: FlowHost): P
     io.out('');
     const r = engine.record;
     io.out(`ended: ${result.end.cause}${result.end.state ? ` in ${result.end.state}` : ''}${result.end.error ? ` (${result.end.error})` : ''} at ${engine.clock.monotonic()} ms`);
-    if (r.prompts.length > 0) io.out(`prompts: ${r.prompts.map((p) => p.items.map(SimRecord.itemText).join(' + ')).join(' | ')}`);
+    if (r.prompts.length > 0) io.out(`prompts: ${r.prompts.map((p) => p.items.map((i) => SimRecord.itemText(i)).join(' + ')).join(' | ')}`);
     if (r.dials.length > 0) io.out(`dialled: ${r.dials.map((d) => `${d.to} → ${d.result ?? 'pending'}`).join(', ')}`);
+    if (r.bots.length > 0) io.out(`bots: ${r.bots.map((b) => `${b.url} (${b.protocol}) → ${b.result ?? 'streaming'}, ${b.messages.length} messages`).join(', ')}`);
     if (r.http.length > 0) io.out(`http: ${r.http.map((h) => `${h.method} ${h.url} → ${h.status ?? h.error}`).join(', ')}`);
     if (result.response) io.out(`response: ${result.response.status} ${JSON.stringify(result.response.body)}`);
     await engine.close();

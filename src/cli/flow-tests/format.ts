@@ -3,7 +3,7 @@
  * expectation can point at its own file:line. See docs/flow-tests.md for the format.
  */
 import { LineCounter, parseDocument, isMap, type Document, type Node } from 'yaml';
-import type { SimScript, SimWhen } from '../../engines/simulated/index.js';
+import type { SimScript } from '../../engines/simulated/index.js';
 
 /** How a test starts its session. */
 export type TestEntry =
@@ -104,7 +104,7 @@ export function worldOf(raw: unknown): SimScript {
   if (hangup !== undefined) {
     const at = durationMs(hangup);
     if (at !== undefined) caller.hangup = { at };
-    else if (hangup && typeof hangup === 'object') caller.hangup = hangup as SimWhen;
+    else if (hangup && typeof hangup === 'object') caller.hangup = hangup;
   }
   delete (script as { digits?: unknown }).digits;
   delete (script as { hangup?: unknown }).hangup;
@@ -122,8 +122,8 @@ function entryOf(t: Record<string, unknown>): TestEntry | string {
     const h = t.http as Record<string, unknown>;
     return {
       kind: 'http',
-      method: String(h.method ?? 'POST').toUpperCase(),
-      path: String(h.path ?? '/'),
+      method: (typeof h.method === 'string' ? h.method : 'POST').toUpperCase(),
+      path: typeof h.path === 'string' ? h.path : '/',
       body: h.body,
       ...(h.headers ? { headers: h.headers as Record<string, string> } : {}),
       ...(h.query ? { query: h.query as Record<string, string> } : {}),
@@ -135,7 +135,7 @@ function entryOf(t: Record<string, unknown>): TestEntry | string {
   }
   const c = (t.call ?? {}) as Record<string, unknown>;
   if (typeof c !== 'object') return 'call: expected {from, to, headers}';
-  return { kind: 'call', ...(c as object) } as TestEntry;
+  return { kind: 'call', ...(c as object) };
 }
 
 /** Parse a test file's text. Problems are data with lines; a test with a problem is dropped. */
@@ -152,7 +152,7 @@ export function parseFlowTestFile(file: string, text: string): FlowTestFile {
   }
   const config = (root.config ?? {}) as Record<string, unknown>;
   const tests = Array.isArray(root.tests) ? root.tests : [];
-  if (!Array.isArray(root.tests)) problems.push({ line: lineOf(lc, doc.contents as Node), message: '`tests:` must be a list' });
+  if (!Array.isArray(root.tests)) problems.push({ line: lineOf(lc, doc.contents), message: '`tests:` must be a list' });
   tests.forEach((raw: unknown, i: number) => {
     const node = doc.getIn(['tests', i], true) as Node | undefined;
     const line = lineOf(lc, node);
@@ -180,7 +180,7 @@ export function parseFlowTestFile(file: string, text: string): FlowTestFile {
       store: (t.store ?? {}) as Record<string, unknown>,
       config: { ...config, ...((t.config ?? {}) as Record<string, unknown>) },
       limitMs: limit,
-      expect: (t.expect ?? {}) as TestExpect,
+      expect: t.expect ?? {},
       line,
       expectLines,
     });

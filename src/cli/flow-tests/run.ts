@@ -66,7 +66,7 @@ export async function observe(engine: SimulatedEngine, run: SessionRun, test: Fl
   for (const k of Object.keys(test.expect.store ?? {})) store[k] = await engine.ports.store.get(k);
   return {
     states: run.states,
-    prompts: r.prompts.map((p) => p.items.map(SimRecord.itemText).join(' + ')),
+    prompts: r.prompts.map((p) => p.items.map((i) => SimRecord.itemText(i)).join(' + ')),
     digits: r.collects.filter((c) => c.reason !== 'aborted' && c.reason !== 'ended' && (c.kind === 'collect' || c.digits !== '')).map((c) => c.digits),
     dials: r.dials.map((d) => ({ to: d.to, result: d.result ?? 'pending' })),
     http: r.http.filter((h) => h.attempt === 1).map((h) => ({ method: h.method, url: h.url, body: h.body, ...(h.status === undefined ? {} : { status: h.status }), ...(h.error ? { error: h.error } : {}) })),

@@ -3,7 +3,10 @@ import type { FlowGraph, GraphNode } from './model.js';
 
 /** A DOT double-quoted string: only `"` and `\` need escaping, and newlines become `\l` line ends below. */
 function quote(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\r\n]+/g, ' ')}"`;
+  return `"${text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/[\r\n]+/g, ' ')}"`;
 }
 
 function attrs(n: GraphNode): string {
@@ -23,7 +26,12 @@ function attrs(n: GraphNode): string {
 
 /** The graph as a DOT `digraph`. */
 export function renderDot(g: FlowGraph): string {
-  const out = [`digraph ${quote(g.name)} {`, '  rankdir=TB;', '  node [fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=9];'];
+  const out = [
+    `digraph ${quote(g.name)} {`,
+    '  rankdir=TB;',
+    '  node [fontname="Helvetica", fontsize=11];',
+    '  edge [fontname="Helvetica", fontsize=9];',
+  ];
   for (const n of g.nodes) out.push(`  ${quote(n.id)} [${attrs(n)}];`);
   for (const e of g.edges) {
     const a = [`label=${quote(e.label)}`];

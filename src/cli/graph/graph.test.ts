@@ -2,9 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { FlowIr, StateIr, TransitionIr } from '../../compiler/ir.js';
 import type { SourceRange } from '../../language/diagnostics.js';
 import { buildFlowGraph, layoutGraph, renderDot, renderGraph, renderMermaid, renderSvg } from './index.js';
+import { xmlEscape } from './svg.js';
 import { checkXml } from './xml-check.js';
 
-const range: SourceRange = { file: 'x.flow', start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+const range: SourceRange = {
+  file: 'x.flow',
+  start: { line: 0, character: 0 },
+  end: { line: 0, character: 1 },
+};
 const go = (state: string): TransitionIr => ({ kind: 'goto', state, range });
 const str = (s: string) => ({ kind: 'string' as const, parts: [s], range });
 
@@ -19,10 +24,19 @@ const ir: FlowIr = {
   file: 'x.flow',
   sourceHash: 'h',
   configs: [],
-  entries: [{ kind: 'call', id: 'e0', matchers: [{ field: 'to', pattern: '+15550100' }], to: go('welcome'), range }],
+  entries: [
+    { kind: 'call', id: 'e0', matchers: [{ field: 'to', pattern: '+15550100' }], to: go('welcome'), range },
+  ],
   states: {
     welcome: state('welcome', [
-      { op: 'step', id: 'welcome/0', step: 'answer', args: {}, outcomes: { ok: { kind: 'continue' } }, range },
+      {
+        op: 'step',
+        id: 'welcome/0',
+        step: 'answer',
+        args: {},
+        outcomes: { ok: { kind: 'continue' } },
+        range,
+      },
       { op: 'goto', id: 'welcome/1', to: go('menu'), range },
     ]),
     menu: state('menu', [
@@ -49,23 +63,65 @@ const ir: FlowIr = {
       },
     ]),
     sales: state('sales', [
-      { op: 'step', id: 'sales/0', step: 'transfer', args: { to: str('sip:sales@example.com') }, outcomes: { transferred: { kind: 'end' }, failed: go('goodbye') }, range },
+      {
+        op: 'step',
+        id: 'sales/0',
+        step: 'transfer',
+        args: { to: str('sip:sales@example.com') },
+        outcomes: { transferred: { kind: 'end' }, failed: go('goodbye') },
+        range,
+      },
     ]),
-    goodbye: state('goodbye', [{ op: 'step', id: 'goodbye/0', step: 'hangup', args: {}, outcomes: {}, range }]),
+    goodbye: state('goodbye', [
+      { op: 'step', id: 'goodbye/0', step: 'hangup', args: {}, outcomes: {}, range },
+    ]),
   },
 };
 
 describe('flow graph model', () => {
   it('has entries, states, end and labelled outcome arrows', () => {
     const g = buildFlowGraph(ir);
-    expect(g.nodes.map((n) => n.id)).toEqual(['entry:0', 'state:welcome', 'state:menu', 'state:sales', 'state:goodbye', '__end']);
-    expect(g.nodes.find((n) => n.id === 'state:menu')!.lines).toEqual(['prompt say "Press 1 for <sales>" → choice', 'switch choice']);
+    expect(g.nodes.map((n) => n.id)).toEqual([
+      'entry:0',
+      'state:welcome',
+      'state:menu',
+      'state:sales',
+      'state:goodbye',
+      '__end',
+    ]);
+    expect(g.nodes.find((n) => n.id === 'state:menu')!.lines).toEqual([
+      'prompt say "Press 1 for <sales>" → choice',
+      'switch choice',
+    ]);
     expect(g.nodes.find((n) => n.id === 'state:sales')!.lines).toEqual(['transfer "sip:sales@example.com"']);
-    expect(g.edges).toContainEqual({ from: 'state:menu', to: 'state:menu', label: 'prompt: timeout (max 3)', style: 'bounded' });
-    expect(g.edges).toContainEqual({ from: 'state:menu', to: 'state:goodbye', label: 'prompt: timeout (after 3)', style: 'fallback' });
-    expect(g.edges).toContainEqual({ from: 'state:menu', to: 'state:sales', label: 'case "1"', style: 'normal' });
-    expect(g.edges).toContainEqual({ from: 'state:sales', to: '__end', label: 'transfer: transferred', style: 'normal' });
+    expect(g.edges).toContainEqual({
+      from: 'state:menu',
+      to: 'state:menu',
+      label: 'prompt: timeout (max 3)',
+      style: 'bounded',
+    });
+    expect(g.edges).toContainEqual({
+      from: 'state:menu',
+      to: 'state:goodbye',
+      label: 'prompt: timeout (after 3)',
+      style: 'fallback',
+    });
+    expect(g.edges).toContainEqual({
+      from: 'state:menu',
+      to: 'state:sales',
+      label: 'case "1"',
+      style: 'normal',
+    });
+    expect(g.edges).toContainEqual({
+      from: 'state:sales',
+      to: '__end',
+      label: 'transfer: transferred',
+      style: 'normal',
+    });
     expect(g.edges).toContainEqual({ from: 'entry:0', to: 'state:welcome', label: '', style: 'normal' });
+    // hangup has no outcomes but ends the session: drawn as an arrow to `end`.
+    expect(g.edges).toContainEqual({ from: 'state:goodbye', to: '__end', label: 'hangup', style: 'normal' });
+    expect(g.nodes.find((n) => n.id === 'state:welcome')!.lines).toEqual(['answer', '-> menu']);
   });
 });
 
@@ -93,6 +149,7 @@ describe('renderers', () => {
     expect(svg.match(/<g class="edge/g)!.length).toBe(buildFlowGraph(ir).edges.length);
     expect(svg).toContain('ivr &lt;demo&gt; &amp; &quot;quotes&quot;');
     expect(renderGraph(ir, 'svg')).toBe(svg);
+    expect(xmlEscape('a\u0001<b>')).toBe('a\ufffd&lt;b&gt;');
   });
 });
 
@@ -132,5 +189,17 @@ describe('layered layout', () => {
     ]);
     const at = new Map(l.nodes.map((n) => [n.id, n]));
     expect(Math.sign(at.get('r1')!.x - at.get('r2')!.x)).toBe(Math.sign(at.get('y')!.x - at.get('x')!.x));
+  });
+
+  it('draws edges past the dummy budget straight, so big flows stay fast', () => {
+    const n = 200;
+    const nodes = Array.from({ length: n + 1 }, (_, i) => ({ id: `s${i}`, w: 60, h: 20 }));
+    const edges = Array.from({ length: n - 1 }, (_, i) => ({ from: `s${i}`, to: `s${i + 1}` }));
+    for (let i = 0; i < n - 1; i++) edges.push({ from: `s${i}`, to: `s${n}` });
+    const l = layoutGraph(nodes, edges);
+    const spans = l.edges.slice(n - 1).map((e) => e.points.length);
+    expect(Math.max(...spans)).toBeGreaterThan(2);
+    expect(Math.min(...spans)).toBe(2);
+    expect(l.nodes.find((x) => x.id === `s${n}`)!.layer).toBe(n - 1);
   });
 });

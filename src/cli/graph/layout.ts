@@ -39,6 +39,9 @@ export interface Layout {
   height: number;
 }
 
+/** How many dummy points long edges may get in all; longer edges beyond it are drawn straight. */
+export const MAX_DUMMIES = 4000;
+
 /** Spacing, in SVG units. */
 export const LAYOUT_GAPS = { layer: 70, node: 36, margin: 24 } as const;
 
@@ -62,7 +65,7 @@ interface DagEdge {
 function breakCycles(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): DagEdge[] {
   const out = new Map<string, number[]>();
   edges.forEach((e, i) => {
-    if (e.from !== e.to) out.set(e.from, [...(out.get(e.from) ?? []), i]);
+    if (e.from !== e.to) push(out, e.from, i);
   });
   const state = new Map<string, 1 | 2>();
   const reversed = new Set<number>();
@@ -103,7 +106,7 @@ function assignLayers(nodes: readonly LayoutNode[], dag: readonly DagEdge[]): Ma
   const succ = new Map<string, string[]>();
   for (const e of dag) {
     indeg.set(e.to, (indeg.get(e.to) ?? 0) + 1);
-    succ.set(e.from, [...(succ.get(e.from) ?? []), e.to]);
+    push(succ, e.from, e.to);
   }
   const layer = new Map(nodes.map((n) => [n.id, 0]));
   const queue = nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
@@ -119,38 +122,59 @@ function assignLayers(nodes: readonly LayoutNode[], dag: readonly DagEdge[]): Ma
   return layer;
 }
 
+/** Append to a list in a map of lists (in place: spreading would make many-neighbour nodes quadratic). */
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** Crossings between adjacent layers: inversions of the lower ends when sorted by upper end (Fenwick tree). */
 function crossings(layers: readonly string[][], links: ReadonlyArray<[string, string]>): number {
   const pos = new Map<string, number>();
-  for (const l of layers) l.forEach((id, i) => pos.set(id, i));
-  const byLayer = new Map<string, Array<[number, number]>>();
   const layerOf = new Map<string, number>();
-  layers.forEach((l, i) => l.forEach((id) => layerOf.set(id, i)));
-  for (const [a, b] of links) {
-    const key = String(layerOf.get(a));
-    byLayer.set(key, [...(byLayer.get(key) ?? []), [pos.get(a)!, pos.get(b)!]]);
-  }
+  layers.forEach((l, li) =>
+    l.forEach((id, i) => {
+      pos.set(id, i);
+      layerOf.set(id, li);
+    }),
+  );
+  const byLayer = new Map<number, Array<[number, number]>>();
+  for (const [a, b] of links) push(byLayer, layerOf.get(a)!, [pos.get(a)!, pos.get(b)!]);
   let count = 0;
-  for (const segs of byLayer.values()) {
-    for (let i = 0; i < segs.length; i++) {
-      for (let j = i + 1; j < segs.length; j++) {
-        const [a1, b1] = segs[i]!;
-        const [a2, b2] = segs[j]!;
-        if ((a1 - a2) * (b1 - b2) < 0) count++;
-      }
+  for (const [li, segs] of byLayer) {
+    segs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    const size = (layers[li + 1]?.length ?? 0) + 1;
+    const tree = new Int32Array(size + 1);
+    let seen = 0;
+    for (const [, b] of segs) {
+      // Earlier segments whose lower end is strictly right of b cross this one.
+      let le = 0;
+      for (let i = b + 1; i > 0; i -= i & -i) le += tree[i]!;
+      count += seen - le;
+      for (let i = b + 1; i <= size; i += i & -i) tree[i]!++;
+      seen++;
     }
   }
   return count;
 }
 
 function sweep(layers: string[][], neighbours: Map<string, string[]>, down: boolean): void {
-  const order = down ? layers.map((_, i) => i).slice(1) : layers.map((_, i) => i).slice(0, -1).reverse();
+  const order = down
+    ? layers.map((_, i) => i).slice(1)
+    : layers
+        .map((_, i) => i)
+        .slice(0, -1)
+        .reverse();
   for (const li of order) {
     const ref = layers[down ? li - 1 : li + 1]!;
     const refPos = new Map(ref.map((id, i) => [id, i]));
     const layer = layers[li]!;
     const score = new Map<string, number>();
     layer.forEach((id, i) => {
-      const ps = (neighbours.get(id) ?? []).map((n) => refPos.get(n)).filter((p): p is number => p !== undefined);
+      const ps = (neighbours.get(id) ?? [])
+        .map((n) => refPos.get(n))
+        .filter((p): p is number => p !== undefined);
       score.set(id, ps.length > 0 ? ps.reduce((a, b) => a + b, 0) / ps.length : i);
     });
     layer.sort((a, b) => score.get(a)! - score.get(b)!);
@@ -161,8 +185,8 @@ function orderLayers(layers: string[][], links: ReadonlyArray<[string, string]>)
   const up = new Map<string, string[]>();
   const down = new Map<string, string[]>();
   for (const [a, b] of links) {
-    down.set(b, [...(down.get(b) ?? []), a]);
-    up.set(a, [...(up.get(a) ?? []), b]);
+    push(down, b, a);
+    push(up, a, b);
   }
   let best = layers.map((l) => [...l]);
   let bestCount = crossings(best, links);
@@ -183,8 +207,8 @@ function orderLayers(layers: string[][], links: ReadonlyArray<[string, string]>)
 function placeX(layers: string[][], v: Map<string, Vertex>, links: ReadonlyArray<[string, string]>): void {
   const nb = new Map<string, string[]>();
   for (const [a, b] of links) {
-    nb.set(a, [...(nb.get(a) ?? []), b]);
-    nb.set(b, [...(nb.get(b) ?? []), a]);
+    push(nb, a, b);
+    push(nb, b, a);
   }
   for (const l of layers) {
     let x = 0;
@@ -217,21 +241,31 @@ function placeX(layers: string[][], v: Map<string, Vertex>, links: ReadonlyArray
 export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Layout {
   const dag = breakCycles(nodes, edges);
   const layerOf = assignLayers(nodes, dag);
-  const v = new Map<string, Vertex>(nodes.map((n) => [n.id, { id: n.id, w: n.w, h: n.h, layer: layerOf.get(n.id)!, dummy: false, x: 0 }]));
+  const v = new Map<string, Vertex>(
+    nodes.map((n) => [n.id, { id: n.id, w: n.w, h: n.h, layer: layerOf.get(n.id)!, dummy: false, x: 0 }]),
+  );
   const chains = new Map<number, string[]>();
   const links: Array<[string, string]> = [];
-  for (const e of dag) {
+  // Dummy points go to the shortest long edges first, up to a budget: in a flow of hundreds of states every
+  // state may jump to one `goodbye` at the bottom, and routing all of those around boxes would be quadratic.
+  const span = (e: DagEdge): number => layerOf.get(e.to)! - layerOf.get(e.from)! - 1;
+  let budget = MAX_DUMMIES;
+  for (const e of [...dag].sort((a, b) => span(a) - span(b))) {
+    const routed = span(e) <= budget;
+    if (routed) budget -= span(e);
     const chain = [e.from];
-    for (let l = layerOf.get(e.from)! + 1; l < layerOf.get(e.to)!; l++) {
+    for (let l = layerOf.get(e.from)! + 1; routed && l < layerOf.get(e.to)!; l++) {
       const id = `\u0000d${e.index}:${l}`;
       v.set(id, { id, w: 8, h: 0, layer: l, dummy: true, x: 0 });
       chain.push(id);
     }
     chain.push(e.to);
-    for (let i = 1; i < chain.length; i++) links.push([chain[i - 1]!, chain[i]!]);
+    // Straight long edges stay out of the ordering, which only compares adjacent layers.
+    if (routed) for (let i = 1; i < chain.length; i++) links.push([chain[i - 1]!, chain[i]!]);
     chains.set(e.index, e.reversed ? chain.reverse() : chain);
   }
-  const depth = Math.max(0, ...[...v.values()].map((n) => n.layer)) + 1;
+  let depth = 1;
+  for (const n of v.values()) depth = Math.max(depth, n.layer + 1);
   const layers: string[][] = Array.from({ length: depth }, () => []);
   for (const n of v.values()) layers[n.layer]!.push(n.id);
   const ordered = orderLayers(layers, links);
@@ -257,7 +291,15 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
       const p = v.get(e.from)!;
       const right = p.x + p.w / 2;
       const top = layerY[p.layer]!;
-      return { ...e, self: true, points: [{ x: right, y: top + p.h * 0.3 }, { x: right + 28, y: top + p.h * 0.5 }, { x: right, y: top + p.h * 0.7 }] };
+      return {
+        ...e,
+        self: true,
+        points: [
+          { x: right, y: top + p.h * 0.3 },
+          { x: right + 28, y: top + p.h * 0.5 },
+          { x: right, y: top + p.h * 0.7 },
+        ],
+      };
     }
     const down = layerOf.get(e.from)! < layerOf.get(e.to)!;
     const points = chain.map((id, k) => {
@@ -269,5 +311,10 @@ export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly Layout
   });
   let width = 0;
   for (const n of v.values()) width = Math.max(width, n.x + n.w / 2);
-  return { nodes: placed, edges: routed, width: width + LAYOUT_GAPS.margin + 40, height: y - LAYOUT_GAPS.layer + LAYOUT_GAPS.margin };
+  return {
+    nodes: placed,
+    edges: routed,
+    width: width + LAYOUT_GAPS.margin + 40,
+    height: y - LAYOUT_GAPS.layer + LAYOUT_GAPS.margin,
+  };
 }

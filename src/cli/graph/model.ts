@@ -50,7 +50,11 @@ function statementLine(s: StatementIr): string {
       const value = pos ? s.args[pos.name] : undefined;
       // Without a positional argument, the chosen member of a one-of group (`prompt say "..."`) says the most.
       const chosen = value ? undefined : decl?.oneOf?.flat().find((name) => s.args[name] !== undefined);
-      const arg = value ? ` ${exprText(value, 24)}` : chosen ? ` ${chosen} ${exprText(s.args[chosen]!, 24)}` : '';
+      const arg = value
+        ? ` ${exprText(value, 24)}`
+        : chosen
+          ? ` ${chosen} ${exprText(s.args[chosen]!, 24)}`
+          : '';
       return `${s.step}${arg}${s.into ? ` → ${s.into}` : ''}`;
     }
     case 'set':
@@ -60,7 +64,11 @@ function statementLine(s: StatementIr): string {
     case 'switch':
       return `switch ${exprText(s.subject, 30)}`;
     case 'goto':
-      return s.to.kind === 'goto' ? `-> ${s.to.state}` : s.to.kind === 'bounded' ? `-> … max ${s.to.max}` : '-> end';
+      return s.to.kind === 'goto'
+        ? `-> ${s.to.state}`
+        : s.to.kind === 'bounded'
+          ? `-> … max ${s.to.max}`
+          : '-> end';
   }
 }
 
@@ -68,7 +76,10 @@ function statementLine(s: StatementIr): string {
 function exits(s: StatementIr): Array<[string, TransitionIr]> {
   switch (s.op) {
     case 'step': {
-      const out = Object.entries(s.outcomes).map(([o, t]): [string, TransitionIr] => [`${s.step}: ${o === '*' ? 'other' : o}`, t]);
+      const out = Object.entries(s.outcomes).map(([o, t]): [string, TransitionIr] => [
+        `${s.step}: ${o === '*' ? 'other' : o}`,
+        t,
+      ]);
       // A terminal step (hangup) has no outcomes but ends the session: draw that as an arrow to `end`.
       if (getStep(s.step)?.terminal) out.push([s.step, { kind: 'end' }]);
       return out;
@@ -82,7 +93,10 @@ function exits(s: StatementIr): Array<[string, TransitionIr]> {
       ];
     case 'switch':
       return [
-        ...s.cases.map((c): [string, TransitionIr] => [`case ${c.values.map((v) => exprText(v, 12)).join(', ')}`, c.to]),
+        ...s.cases.map((c): [string, TransitionIr] => [
+          `case ${c.values.map((v) => exprText(v, 12)).join(', ')}`,
+          c.to,
+        ]),
         ['default', s.default],
       ];
     case 'goto':
@@ -90,7 +104,13 @@ function exits(s: StatementIr): Array<[string, TransitionIr]> {
   }
 }
 
-function addTransition(from: string, label: string, t: TransitionIr, style: GraphEdge['style'], out: GraphEdge[]): void {
+function addTransition(
+  from: string,
+  label: string,
+  t: TransitionIr,
+  style: GraphEdge['style'],
+  out: GraphEdge[],
+): void {
   switch (t.kind) {
     case 'continue':
       return;
@@ -116,7 +136,10 @@ function joinLabels(labels: readonly string[]): string {
     if (m) list.push(m[2]!);
     groups.set(key, list);
   }
-  return [...groups.entries()].map(([k, v]) => (k.startsWith('\u0000') ? k.slice(1) : `${k}: ${[...new Set(v)].join(', ')}`)).filter(Boolean).join(', ');
+  return [...groups.entries()]
+    .map(([k, v]) => (k.startsWith('\u0000') ? k.slice(1) : `${k}: ${[...new Set(v)].join(', ')}`))
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** Arrows with the same ends and style become one arrow with the labels joined, so pictures stay readable. */

@@ -5,22 +5,22 @@ import { layoutGraph, type RoutedEdge } from './layout.js';
 /** Text metrics for the fonts used below; an estimate, since there is no font engine to measure with. */
 const FONT = { title: 13, line: 11, charW: 6.8, lineH: 15, pad: 10 } as const;
 
-/** Escape text for XML character data and attribute values. */
+/** Escape text for XML character data and attribute values; C0 controls, which XML 1.0 forbids, become U+FFFD. */
 export function xmlEscape(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    // Characters XML 1.0 forbids outright (C0 controls other than tab/newline/return).
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd');
+    .replace(/[^\t\n\r\u0020-\uffff]/gu, (c) => (c.length > 1 ? c : '\ufffd'));
 }
 
 function size(n: GraphNode): { w: number; h: number } {
   const longest = Math.max(n.title.length * 1.1, ...n.lines.map((l) => l.length));
   if (n.kind === 'end') return { w: 56, h: 32 };
   const w = Math.ceil(longest * FONT.charW + 2 * FONT.pad + 4);
-  const h = n.kind === 'entry' ? 32 : Math.ceil(FONT.pad + FONT.lineH + n.lines.length * FONT.lineH + FONT.pad / 2);
+  const h =
+    n.kind === 'entry' ? 32 : Math.ceil(FONT.pad + FONT.lineH + n.lines.length * FONT.lineH + FONT.pad / 2);
   return { w: Math.max(w, 64), h };
 }
 
@@ -34,9 +34,13 @@ function nodeSvg(n: GraphNode, x: number, y: number, w: number, h: number): stri
       return `<g class="end"><ellipse cx="${cx}" cy="${y + h / 2}" rx="${w / 2}" ry="${h / 2}"/><text x="${cx}" y="${y + h / 2 + 4}" text-anchor="middle">${t}</text></g>`;
     case 'state': {
       const lines = n.lines.map(
-        (l, i) => `<text class="line" x="${x + FONT.pad}" y="${y + FONT.pad + FONT.lineH * (i + 2) - 3}">${xmlEscape(l)}</text>`,
+        (l, i) =>
+          `<text class="line" x="${x + FONT.pad}" y="${y + FONT.pad + FONT.lineH * (i + 2) - 3}">${xmlEscape(l)}</text>`,
       );
-      const rule = n.lines.length > 0 ? `<line x1="${x}" y1="${y + FONT.lineH + FONT.pad}" x2="${x + w}" y2="${y + FONT.lineH + FONT.pad}"/>` : '';
+      const rule =
+        n.lines.length > 0
+          ? `<line x1="${x}" y1="${y + FONT.lineH + FONT.pad}" x2="${x + w}" y2="${y + FONT.lineH + FONT.pad}"/>`
+          : '';
       return [
         `<g class="state"><rect x="${x}" y="${y}" width="${w}" height="${h}" rx="6"/>`,
         `<text class="title" x="${cx}" y="${y + FONT.pad + FONT.title - 2}" text-anchor="middle">${t}</text>`,
@@ -66,17 +70,26 @@ function pathData(r: RoutedEdge): string {
 }
 
 /** Where an edge's label goes: beside the middle of its route (beside the loop for self edges). */
-function labelAt(r: RoutedEdge): { x: number; y: number } {
+function labelAt(r: RoutedEdge & { labelDy?: number }): { x: number; y: number } {
   if (r.self) return { x: r.points[1]!.x + 18, y: r.points[1]!.y + 4 };
   const a = r.points[Math.floor((r.points.length - 1) / 2)]!;
   const b = r.points[Math.floor((r.points.length - 1) / 2) + 1] ?? a;
   return { x: (a.x + b.x) / 2 + 4, y: (a.y + b.y) / 2 };
 }
 
-function edgeSvg(e: GraphEdge, r: RoutedEdge): string {
+/** The route moved sideways by `k` steps (and its label down), for the k-th of several parallel arrows. */
+function shifted(r: RoutedEdge, k: number): RoutedEdge & { labelDy: number } {
+  const dx = 14 * k;
+  return { ...r, points: r.points.map((p) => ({ x: p.x + dx, y: p.y })), labelDy: 13 * k };
+}
+
+function edgeSvg(e: GraphEdge, r: RoutedEdge & { labelDy?: number }): string {
   const cls = e.style === 'fallback' ? 'edge fallback' : 'edge';
   const at = labelAt(r);
-  const label = e.label ? `<text class="label" x="${round(at.x)}" y="${round(at.y)}">${xmlEscape(e.label)}</text>` : '';
+  at.y += r.labelDy ?? 0;
+  const label = e.label
+    ? `<text class="label" x="${round(at.x)}" y="${round(at.y)}">${xmlEscape(e.label)}</text>`
+    : '';
   return `<g class="${cls}"><path d="${pathData(r)}" marker-end="url(#arrow)"/>${label}</g>`;
 }
 
@@ -112,7 +125,14 @@ export function renderSvg(g: FlowGraph): string {
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>',
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
   ];
-  layout.edges.forEach((r, i) => out.push(edgeSvg(g.edges[i]!, r)));
+  const seen = new Map<string, number>();
+  layout.edges.forEach((r, i) => {
+    // Parallel arrows between the same two boxes (a retry's solid and dashed sides) would share one route.
+    const key = `${r.from}\u0000${r.to}`;
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    out.push(edgeSvg(g.edges[i]!, k === 0 ? r : shifted(r, k)));
+  });
   for (const p of layout.nodes) out.push(nodeSvg(byId.get(p.id)!, round(p.x), round(p.y), p.w, p.h));
   out.push('</svg>');
   return `${out.join('\n')}\n`;

@@ -26,7 +26,8 @@ export function checkXml(doc: string): string[] {
     text(doc.slice(i, lt), i);
     if (doc.startsWith('<?', lt)) {
       const end = doc.indexOf('?>', lt);
-      if (end < 0 || (lt !== 0 && doc.startsWith('<?xml', lt))) return [...problems, `bad processing instruction at ${lt}`];
+      if (end < 0 || (lt !== 0 && doc.startsWith('<?xml', lt)))
+        return [...problems, `bad processing instruction at ${lt}`];
       i = end + 2;
       continue;
     }

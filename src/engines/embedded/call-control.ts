@@ -3,7 +3,14 @@
  * §5) and maps the final status to a dial outcome; the ring timeout and an aborted signal CANCEL it (§9.1).
  * bridge relays audio and DTMF between two answered legs' endpoints.
  */
-import { dialOutcomeOf, type CallControl, type CallLeg, type DialRequest, type DialResult, type EndCause } from '../../ports/call-control.js';
+import {
+  dialOutcomeOf,
+  type CallControl,
+  type CallLeg,
+  type DialRequest,
+  type DialResult,
+  type EndCause,
+} from '../../ports/call-control.js';
 import { outboundCallInfo } from './call-info.js';
 import { SipCallLeg, type LegContext } from './call-leg.js';
 import { EmbeddedEngineError, EngineErrorCode } from './errors.js';
@@ -24,11 +31,18 @@ export interface CallControlContext {
 /** Our leg, or an error naming the foreign one. */
 export function ownLeg(leg: CallLeg): SipCallLeg {
   if (leg instanceof SipCallLeg) return leg;
-  throw new EmbeddedEngineError(EngineErrorCode.foreignLeg, `leg ${leg.info.id} does not belong to the embedded engine`);
+  throw new EmbeddedEngineError(
+    EngineErrorCode.foreignLeg,
+    `leg ${leg.info.id} does not belong to the embedded engine`,
+  );
 }
 
 /** A `from` (number, user or URI) as a From URI. */
-function fromUri(from: string | undefined, fallback: string | undefined, localHost: string): string | undefined {
+function fromUri(
+  from: string | undefined,
+  fallback: string | undefined,
+  localHost: string,
+): string | undefined {
   if (from === undefined) return fallback;
   return /^(sips?|tel):/i.test(from) ? from : `sip:${from}@${localHost}`;
 }
@@ -44,6 +58,10 @@ async function dial(ctx: CallControlContext, req: DialRequest, signal?: AbortSig
     offer = await media.offer(negotiate);
   } catch (err) {
     return { outcome: 'failed', reason: `no media: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (signal?.aborted) {
+    offer.leg.close();
+    throw signal.reason;
   }
   const local = stack.core.transports.local('udp') ?? stack.core.transports.local('tcp');
   const from = fromUri(req.from, ctx.defaultFrom, local?.host ?? '127.0.0.1');
@@ -68,16 +86,27 @@ async function dial(ctx: CallControlContext, req: DialRequest, signal?: AbortSig
     },
   });
   // The ring timeout and the abort settle the dial at once; the CANCEL transaction finishes on its own.
-  const stopped = new Promise<'stopped'>((resolve) => cancel.signal.addEventListener('abort', () => resolve('stopped'), { once: true }));
-  const first = await Promise.race([attempt.then((d) => ({ d }), (err: unknown) => ({ err })), stopped]);
+  const stopped = new Promise<'stopped'>((resolve) =>
+    cancel.signal.addEventListener('abort', () => resolve('stopped'), { once: true }),
+  );
+  const first = await Promise.race([
+    attempt.then(
+      (d) => ({ d }),
+      (err: unknown) => ({ err }),
+    ),
+    stopped,
+  ]);
   clearTimeout(timer);
   signal?.removeEventListener('abort', onAbort);
   if (first === 'stopped' || outcome !== null) {
-    void attempt.then(
-      (d) => void d.destroy(),
-      () => undefined,
-    ).finally(() => offer.leg.close());
-    if (outcome === 'aborted') throw signal?.reason ?? new EmbeddedEngineError(EngineErrorCode.callEnded, 'dial aborted');
+    void attempt
+      .then(
+        (d) => void d.destroy(),
+        () => undefined,
+      )
+      .finally(() => offer.leg.close());
+    if (outcome === 'aborted')
+      throw signal?.reason ?? new EmbeddedEngineError(EngineErrorCode.callEnded, 'dial aborted');
     return { outcome: 'no-answer', reason: 'ring timeout' };
   }
   if ('err' in first) {
@@ -87,7 +116,13 @@ async function dial(ctx: CallControlContext, req: DialRequest, signal?: AbortSig
   return answered(ctx, req, first.d, offer, from);
 }
 
-function answered(ctx: CallControlContext, req: DialRequest, d: Dialog, offer: PendingOffer, from: string | undefined): DialResult {
+function answered(
+  ctx: CallControlContext,
+  req: DialRequest,
+  d: Dialog,
+  offer: PendingOffer,
+  from: string | undefined,
+): DialResult {
   try {
     offer.complete(d.remote.sdp);
   } catch {
@@ -103,13 +138,19 @@ function answered(ctx: CallControlContext, req: DialRequest, d: Dialog, offer: P
 }
 
 function failedDial(err: unknown): DialResult {
-  if (err instanceof SipError) return { outcome: dialOutcomeOf(err.status), status: err.status, reason: err.reason };
-  if (err instanceof SipStackError && err.code === SipStackErrorCode.BadTarget) return { outcome: 'invalid', reason: err.message };
+  if (err instanceof SipError)
+    return { outcome: dialOutcomeOf(err.status), status: err.status, reason: err.reason };
+  if (err instanceof SipStackError && err.code === SipStackErrorCode.BadTarget)
+    return { outcome: 'invalid', reason: err.message };
   return { outcome: 'failed', reason: err instanceof Error ? err.message : String(err) };
 }
 
 /** Relay two answered legs until one ends or the signal aborts. */
-async function bridge(a: CallLeg, b: CallLeg, signal?: AbortSignal): Promise<{ endedBy: 'a' | 'b' | 'aborted' }> {
+async function bridge(
+  a: CallLeg,
+  b: CallLeg,
+  signal?: AbortSignal,
+): Promise<{ endedBy: 'a' | 'b' | 'aborted' }> {
   const la = ownLeg(a);
   const lb = ownLeg(b);
   if (la.state === 'ended') return { endedBy: 'a' };
@@ -118,7 +159,8 @@ async function bridge(a: CallLeg, b: CallLeg, signal?: AbortSignal): Promise<{ e
   // A ringing inbound leg is bridged on early media (the caller hears the other side before answer).
   const ea = la.endpoint ?? (la.state === 'ringing' ? await la.earlyMedia() : null);
   const eb = lb.endpoint ?? (lb.state === 'ringing' ? await lb.earlyMedia() : null);
-  if (!ea || !eb) throw new EmbeddedEngineError(EngineErrorCode.notAnswered, 'both legs need media to be bridged');
+  if (!ea || !eb)
+    throw new EmbeddedEngineError(EngineErrorCode.notAnswered, 'both legs need media to be bridged');
   ea.bridge(eb);
   const endedBy = await new Promise<'a' | 'b' | 'aborted'>((resolve) => {
     const offs: (() => void)[] = [];
@@ -126,7 +168,10 @@ async function bridge(a: CallLeg, b: CallLeg, signal?: AbortSignal): Promise<{ e
       for (const off of offs) off();
       resolve(r);
     };
-    offs.push(la.onEnd(() => done('a')), lb.onEnd(() => done('b')));
+    offs.push(
+      la.onEnd(() => done('a')),
+      lb.onEnd(() => done('b')),
+    );
     if (signal) {
       const onAbort = (): void => done('aborted');
       signal.addEventListener('abort', onAbort, { once: true });

@@ -54,7 +54,12 @@ export function inboundCallInfo(req: InboundRequest, trunk?: string): CallInfo {
 }
 
 /** The CallInfo of an outbound leg we placed. */
-export function outboundCallInfo(target: string, fromUri: string, sipCallId: string, headers: Record<string, string>): CallInfo {
+export function outboundCallInfo(
+  target: string,
+  fromUri: string,
+  sipCallId: string,
+  headers: Record<string, string>,
+): CallInfo {
   return {
     id: randomUUID(),
     direction: 'outbound',

@@ -9,7 +9,8 @@ import type { DigitEvent } from '../../ports/media.js';
 import { Endpoint } from './media/endpoint/endpoint.js';
 import type { MediaResources } from './media/endpoint/resources.js';
 import type { MediaEngine, NegotiateOptions, RtpLeg } from './media/types.js';
-import { callEnded, EmbeddedEngineError, EngineErrorCode } from './errors.js';
+import { callEnded, EmbeddedEngineError, EngineErrorCode, toError } from './errors.js';
+import { handleInfoDtmf } from './info-dtmf.js';
 import { handleReinvites } from './reinvite.js';
 import type { Dialog, InboundRequest, OutboundResponse, SipStack } from './sip/index.js';
 import { referTransfer, type TransferProgress } from './transfer.js';
@@ -127,7 +128,11 @@ export class SipCallLeg implements CallLeg {
     if (signal?.aborted) throw signal.reason;
     if (this.current === 'ended') throw callEnded(this.info.id);
     if (this.current === 'answered') return;
-    this.answering ??= this.doAnswer();
+    if (!this.answering) {
+      this.answering = this.doAnswer();
+      // A caller that stopped waiting (aborted signal) must not leave a rejection unhandled.
+      this.answering.catch(() => undefined);
+    }
     await (signal ? abortable(this.answering, signal) : this.answering);
   }
 
@@ -143,23 +148,41 @@ export class SipCallLeg implements CallLeg {
     const d = this.dialogRef;
     this.finish(cause);
     // RFC 3326: the Reason header says why we hung up.
-    const headers = opts.reason ? { Reason: `SIP;cause=200;text="${opts.reason.replace(/"/g, "'")}"` } : undefined;
+    const headers = opts.reason
+      ? { Reason: `SIP;cause=200;text="${opts.reason.replace(/"/g, "'")}"` }
+      : undefined;
     await d?.destroy(headers ? { headers } : {}).catch(() => undefined);
   }
 
-  async sendDtmf(digits: string, opts: { durationMs: number; gapMs: number }, signal?: AbortSignal): Promise<void> {
+  async sendDtmf(
+    digits: string,
+    opts: { durationMs: number; gapMs: number },
+    signal?: AbortSignal,
+  ): Promise<void> {
     for (const chunk of digits.split(/([wW])/)) {
       if (signal?.aborted) throw signal.reason;
       const rtp = this.liveRtp();
       if (chunk === '') continue;
       if (chunk === 'w' || chunk === 'W') await this.whileUp(delay(DTMF_PAUSE_MS, signal));
-      else await this.whileUp(rtp.sendDtmf(chunk, { durationMs: opts.durationMs, gapMs: opts.gapMs, ...(signal ? { signal } : {}) }));
+      else
+        await this.whileUp(
+          rtp.sendDtmf(chunk, {
+            durationMs: opts.durationMs,
+            gapMs: opts.gapMs,
+            ...(signal ? { signal } : {}),
+          }),
+        );
     }
   }
 
-  async transfer(to: string, opts: { timeoutMs: number }, signal?: AbortSignal): Promise<'transferred' | 'failed'> {
+  async transfer(
+    to: string,
+    opts: { timeoutMs: number },
+    signal?: AbortSignal,
+  ): Promise<'transferred' | 'failed'> {
     const d = this.dialogRef;
-    if (this.current !== 'answered' || !d) throw this.current === 'ended' ? callEnded(this.info.id) : notAnswered(this.info.id);
+    if (this.current !== 'answered' || !d)
+      throw this.current === 'ended' ? callEnded(this.info.id) : notAnswered(this.info.id);
     const result = await referTransfer(d, to, opts.timeoutMs, this.transfer$, signal);
     // RFC 5589 §6.1: the transferor ends its dialog once the transfer succeeded.
     if (result === 'transferred') await this.hangup({ cause: 'transferred' });
@@ -178,7 +201,7 @@ export class SipCallLeg implements CallLeg {
         },
         (e: unknown) => {
           off();
-          reject(e);
+          reject(toError(e));
         },
       );
     });
@@ -265,6 +288,7 @@ export class SipCallLeg implements CallLeg {
       else this.finish('error');
     });
     handleReinvites(dialog, rtp);
+    handleInfoDtmf(dialog, rtp);
   }
 
   /** Mark the leg ended (once): release media, tell the engine and the waiters. */

@@ -13,7 +13,16 @@ import { createMediaEngine, EmbeddedMediaEngine } from './media/engine.js';
 import type { CodecName, MediaEngine, MediaEngineStats, NegotiateOptions } from './media/types.js';
 import { createEndpointMedia } from './media-port.js';
 import { TrunkMatcher, type EngineTrunk } from './route.js';
-import { SipStack, type InboundRequest, type ListenOptions, type LocalAddress, type OutboundResponse, type SipStats, type TimerConfig, type TransportProtocol } from './sip/index.js';
+import {
+  SipStack,
+  type InboundRequest,
+  type ListenOptions,
+  type LocalAddress,
+  type OutboundResponse,
+  type SipStats,
+  type TimerConfig,
+  type TransportProtocol,
+} from './sip/index.js';
 
 /** SIP side options. */
 export interface EngineSipOptions {
@@ -50,6 +59,8 @@ export interface EmbeddedEngineOptions {
   sip?: EngineSipOptions;
   rtp?: EngineRtpOptions;
   trunks?: Record<string, EngineTrunk>;
+  /** From URI of dials that name no `from` (default sip:callflow@<our SIP address>). */
+  defaultFrom?: string;
   /** Send 180 Ringing as soon as an INVITE arrives (default true). */
   ring?: boolean;
   /** The RTP media engine; default: createMediaEngine over `rtp` (the engine closes it on stop either way). */
@@ -59,7 +70,7 @@ export interface EmbeddedEngineOptions {
 }
 
 /** Receives each inbound call while it rings; it answers, rejects or runs a flow on it. */
-export type IncomingCallHandler = (leg: CallLeg) => void;
+export type IncomingCallHandler = (leg: CallLeg) => void | Promise<void>;
 
 /** Counters for metrics. */
 export interface EmbeddedEngineStats {
@@ -94,7 +105,11 @@ export function createEmbeddedEngine(opts: EmbeddedEngineOptions): EmbeddedEngin
   const sipOpts = opts.sip ?? {};
   const stack = new SipStack({
     ...(sipOpts.timers ? { timers: sipOpts.timers } : {}),
-    access: { allow: sipOpts.allow ?? [], ...(sipOpts.rateLimit?.perSecond ? { ratePerSecond: sipOpts.rateLimit.perSecond } : {}), ...(sipOpts.rateLimit?.burst ? { burst: sipOpts.rateLimit.burst } : {}) },
+    access: {
+      allow: sipOpts.allow ?? [],
+      ...(sipOpts.rateLimit?.perSecond ? { ratePerSecond: sipOpts.rateLimit.perSecond } : {}),
+      ...(sipOpts.rateLimit?.burst ? { burst: sipOpts.rateLimit.burst } : {}),
+    },
   });
   const rtp = opts.rtp ?? {};
   const mediaEngine: MediaEngine =
@@ -105,7 +120,9 @@ export function createEmbeddedEngine(opts: EmbeddedEngineOptions): EmbeddedEngin
       localAddress: rtp.address ?? '127.0.0.1',
       ...(rtp.mediaTimeoutMs ? { mediaTimeoutMs: rtp.mediaTimeoutMs } : {}),
     });
-  const resources = opts.resources ?? (mediaEngine instanceof EmbeddedMediaEngine ? mediaEngine.resources : createMediaResources());
+  const resources =
+    opts.resources ??
+    (mediaEngine instanceof EmbeddedMediaEngine ? mediaEngine.resources : createMediaResources());
   const legs = new Map<string, SipCallLeg>();
   const trunks = opts.trunks ?? {};
   const matcher = new TrunkMatcher(trunks);
@@ -126,6 +143,7 @@ export function createEmbeddedEngine(opts: EmbeddedEngineOptions): EmbeddedEngin
   };
   let handler: IncomingCallHandler | undefined;
   let stopping = false;
+  let stopped: Promise<void> | undefined;
 
   stack.on('invite', (req: InboundRequest, res: OutboundResponse) => {
     if (stopping) return void res.send(503, { headers: { 'Retry-After': '5' } });
@@ -137,14 +155,22 @@ export function createEmbeddedEngine(opts: EmbeddedEngineOptions): EmbeddedEngin
     legs.set(leg.info.id, leg);
     counts.inbound++;
     if (opts.ring !== false) res.send(180);
+    // A handler that throws (or rejects, if async) must not leave the caller ringing.
+    const fail = (): void => void leg.hangup({ status: 500, cause: 'error' });
     try {
-      handler(leg);
+      const r: unknown = handler(leg);
+      if (r instanceof Promise) r.catch(fail);
     } catch {
-      void leg.hangup({ status: 500, cause: 'error' });
+      fail();
     }
   });
 
-  const calls = createSipCallControl({ leg: legCtx, trunks, legs });
+  const calls = createSipCallControl({
+    leg: legCtx,
+    trunks,
+    legs,
+    ...(opts.defaultFrom ? { defaultFrom: opts.defaultFrom } : {}),
+  });
   const countedCalls: CallControl = {
     ...calls,
     async dial(req, signal) {
@@ -169,19 +195,26 @@ export function createEmbeddedEngine(opts: EmbeddedEngineOptions): EmbeddedEngin
       if (transports.includes('udp')) listen.udp = { host, port };
       if (transports.includes('tcp')) listen.tcp = { host, port };
       if (transports.includes('tls')) {
-        if (!sipOpts.tls) throw new EmbeddedEngineError(EngineErrorCode.closed, 'TLS transport needs sip.tls cert and key');
+        if (!sipOpts.tls)
+          throw new EmbeddedEngineError(
+            EngineErrorCode.badConfig,
+            'TLS transport needs sip.tls cert and key',
+          );
         listen.tls = { host, port: sipOpts.tls.port, cert: sipOpts.tls.cert, key: sipOpts.tls.key };
       }
       if (sipOpts.publicAddress) listen.advertise = sipOpts.publicAddress;
       return stack.listen(listen);
     },
-    async stop(graceMs = 0) {
-      stopping = true;
-      const until = Date.now() + graceMs;
-      while (legs.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-      await Promise.all([...legs.values()].map((l) => l.hangup({ status: 503, cause: 'shutdown' })));
-      await stack.close();
-      await mediaEngine.close();
+    stop(graceMs = 0) {
+      stopped ??= (async () => {
+        stopping = true;
+        const until = Date.now() + graceMs;
+        while (legs.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+        await Promise.all([...legs.values()].map((l) => l.hangup({ status: 503, cause: 'shutdown' })));
+        await stack.close();
+        await mediaEngine.close();
+      })();
+      return stopped;
     },
     leg: (id) => legs.get(id),
     stats: () => ({

@@ -8,7 +8,8 @@ export const EngineErrorCode = {
   answerFailed: 'answer-failed',
   transferFailed: 'transfer-failed',
   mediaError: 'media-error',
-  closed: 'closed',
+  aborted: 'aborted',
+  badConfig: 'bad-config',
 } as const;
 /** One engine error code. */
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode];
@@ -29,4 +30,16 @@ export class EmbeddedEngineError extends Error {
 /** The error for an operation on a leg that has ended. */
 export function callEnded(id: string): EmbeddedEngineError {
   return new EmbeddedEngineError(EngineErrorCode.callEnded, `call ${id} has ended`);
+}
+
+/** `e` as an Error (promises reject with Errors only); non-Errors are wrapped, keeping the value as `cause`. */
+export function toError(e: unknown): Error {
+  return e instanceof Error
+    ? e
+    : new EmbeddedEngineError(EngineErrorCode.aborted, String(e), undefined, { cause: e });
+}
+
+/** The abort reason of `signal` as an Error (an AbortSignal's default reason already is one). */
+export function abortError(signal: AbortSignal | undefined): Error {
+  return toError(signal?.reason ?? 'aborted');
 }

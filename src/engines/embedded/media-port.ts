@@ -4,10 +4,19 @@
  * `call-ended` (record and joinChannel report the hangup as data instead).
  */
 import type { CallLeg } from '../../ports/call-control.js';
-import type { AudioTap, CollectOptions, CollectResult, DigitEvent, Media, PlayItem, PlayResult, RecordOptions } from '../../ports/media.js';
+import type {
+  AudioTap,
+  CollectOptions,
+  CollectResult,
+  DigitEvent,
+  Media,
+  PlayItem,
+  PlayResult,
+  RecordOptions,
+} from '../../ports/media.js';
 import { ownLeg } from './call-control.js';
 import type { SipCallLeg } from './call-leg.js';
-import { callEnded, EmbeddedEngineError, EngineErrorCode } from './errors.js';
+import { callEnded, EmbeddedEngineError, EngineErrorCode, toError } from './errors.js';
 import type { Endpoint } from './media/endpoint/endpoint.js';
 import type { PlaySpec } from './media/endpoint/play-items.js';
 import type { MediaResources } from './media/endpoint/resources.js';
@@ -17,7 +26,11 @@ function endpointNow(leg: CallLeg): { leg: SipCallLeg; ep: Endpoint } {
   const own = ownLeg(leg);
   if (own.state === 'ended') throw callEnded(own.info.id);
   const ep = own.endpoint;
-  if (!ep) throw new EmbeddedEngineError(EngineErrorCode.notAnswered, `call ${own.info.id} has no media before it is answered`);
+  if (!ep)
+    throw new EmbeddedEngineError(
+      EngineErrorCode.notAnswered,
+      `call ${own.info.id} has no media before it is answered`,
+    );
   return { leg: own, ep };
 }
 
@@ -34,7 +47,9 @@ export function toSpec(item: PlayItem): PlaySpec {
     case 'file':
       return { kind: 'file', path: item.path };
     case 'say':
-      return item.voice === undefined ? { kind: 'say', text: item.text } : { kind: 'say', text: item.text, voice: item.voice };
+      return item.voice === undefined
+        ? { kind: 'say', text: item.text }
+        : { kind: 'say', text: item.text, voice: item.voice };
     case 'tone':
       return { kind: 'tone', name: item.name };
     case 'silence':
@@ -58,7 +73,12 @@ function interruption(leg: SipCallLeg, signal?: AbortSignal): unknown {
  * outside `accept` are consumed: the caller pressed a key that means nothing here, so it must not linger as
  * type-ahead for the next prompt.
  */
-function waitForDigit(leg: SipCallLeg, ep: Endpoint, opts: { accept?: string; timeoutMs: number }, signal?: AbortSignal): Promise<DigitEvent | null> {
+function waitForDigit(
+  leg: SipCallLeg,
+  ep: Endpoint,
+  opts: { accept?: string; timeoutMs: number },
+  signal?: AbortSignal,
+): Promise<DigitEvent | null> {
   return new Promise((resolve, reject) => {
     let done = false;
     let offDigits: () => void = () => undefined;
@@ -70,7 +90,7 @@ function waitForDigit(leg: SipCallLeg, ep: Endpoint, opts: { accept?: string; ti
       offDigits();
       offEnd();
       signal?.removeEventListener('abort', onAbort);
-      if ('error' in r) reject(r.error);
+      if ('error' in r) reject(toError(r.error));
       else resolve(r.digit);
     };
     const onAbort = (): void => finish({ error: signal?.reason });
@@ -79,7 +99,8 @@ function waitForDigit(leg: SipCallLeg, ep: Endpoint, opts: { accept?: string; ti
     signal?.addEventListener('abort', onAbort, { once: true });
     offDigits = ep.digits.subscribe((e) => {
       if (done) return false;
-      if (opts.accept === undefined || opts.accept.includes(e.digit)) finish({ digit: { digit: e.digit, durationMs: e.durationMs, at: e.at } });
+      if (opts.accept === undefined || opts.accept.includes(e.digit))
+        finish({ digit: { digit: e.digit, durationMs: e.durationMs, at: e.at } });
       return true;
     });
     if (done) offDigits();
@@ -92,9 +113,14 @@ export function createEndpointMedia(resources: MediaResources): Media {
     async play(leg, items, opts, signal): Promise<PlayResult> {
       if (signal?.aborted) throw signal.reason;
       const { leg: own, ep } = await endpointOf(leg);
-      const r = await ep.play(items.map(toSpec), { bargeIn: opts.bargeIn, loop: opts.loop ?? 1, ...(signal ? { signal } : {}) });
+      const r = await ep.play(items.map(toSpec), {
+        bargeIn: opts.bargeIn,
+        loop: opts.loop ?? 1,
+        ...(signal ? { signal } : {}),
+      });
       if (r.reason === 'done') return { reason: 'done' };
-      if (r.reason === 'barge-in') return r.digit === undefined ? { reason: 'barge-in' } : { reason: 'barge-in', digit: r.digit };
+      if (r.reason === 'barge-in')
+        return r.digit === undefined ? { reason: 'barge-in' } : { reason: 'barge-in', digit: r.digit };
       throw interruption(own, signal);
     },
 
@@ -118,7 +144,9 @@ export function createEndpointMedia(resources: MediaResources): Media {
         ...(signal ? { signal } : {}),
       });
       if (r.reason === 'aborted' || r.reason === 'leg-closed') throw interruption(own, signal);
-      return r.terminator === undefined ? { digits: r.digits, reason: r.reason } : { digits: r.digits, reason: r.reason, terminator: r.terminator };
+      return r.terminator === undefined
+        ? { digits: r.digits, reason: r.reason }
+        : { digits: r.digits, reason: r.reason, terminator: r.terminator };
     },
 
     async record(leg, opts: RecordOptions, signal) {
@@ -137,10 +165,16 @@ export function createEndpointMedia(resources: MediaResources): Media {
           if (signal?.aborted) throw signal.reason;
           return { file: r.file, durationMs: r.durationMs, reason: 'aborted' };
         case 'error':
-          throw new EmbeddedEngineError(EngineErrorCode.mediaError, `recording to ${r.file} failed: ${r.error ?? 'unknown error'}`);
+          throw new EmbeddedEngineError(
+            EngineErrorCode.mediaError,
+            `recording to ${r.file} failed: ${r.error ?? 'unknown error'}`,
+          );
         case 'stopped':
           return { file: r.file, durationMs: r.durationMs, reason: 'aborted' };
-        default:
+        case 'hangup':
+        case 'max-duration':
+        case 'silence':
+        case 'terminator':
           return { file: r.file, durationMs: r.durationMs, reason: r.reason };
       }
     },

@@ -9,7 +9,9 @@ import type { Dialog, InboundRequest, OutboundResponse } from './sip/index.js';
 import { answerDirection, directionOf, withDirection } from './sip/sdp-direction.js';
 
 /** Where the first audio stream of an SDP is sent to, and in which direction; undefined if it has none. */
-export function remoteMediaOf(sdp: string): { address: string; port: number; direction: MediaDirection } | undefined {
+export function remoteMediaOf(
+  sdp: string,
+): { address: string; port: number; direction: MediaDirection } | undefined {
   try {
     const s = parse(sdp);
     const m = s.media.find((x) => x.type === 'audio');

@@ -5,12 +5,20 @@ import { sipfragStatus } from './transfer.js';
 
 describe('routeDial', () => {
   const trunks = {
-    carrier: { uri: 'sip:carrier.example.com:5080;transport=tcp', username: 'u', password: 'p', default: true },
+    carrier: {
+      uri: 'sip:carrier.example.com:5080;transport=tcp',
+      username: 'u',
+      password: 'p',
+      default: true,
+    },
     backup: { uri: 'sip:10.0.0.9' },
   };
 
   it('sends a number through the default trunk with its credentials', () => {
-    expect(routeDial('+15550100', undefined, trunks)).toEqual({ uri: 'sip:+15550100@carrier.example.com:5080;transport=tcp', auth: { username: 'u', password: 'p' } });
+    expect(routeDial('+15550100', undefined, trunks)).toEqual({
+      uri: 'sip:+15550100@carrier.example.com:5080;transport=tcp',
+      auth: { username: 'u', password: 'p' },
+    });
   });
 
   it('sends a number through a named trunk, or a host given in via', () => {
@@ -20,7 +28,10 @@ describe('routeDial', () => {
 
   it('keeps a SIP URI as the target; with via it goes through that proxy', () => {
     expect(routeDial('sip:bob@example.org', undefined, {})).toEqual({ uri: 'sip:bob@example.org' });
-    expect(routeDial('sip:bob@example.org', 'backup', trunks)).toEqual({ uri: 'sip:bob@example.org', proxy: 'sip:10.0.0.9' });
+    expect(routeDial('sip:bob@example.org', 'backup', trunks)).toEqual({
+      uri: 'sip:bob@example.org',
+      proxy: 'sip:10.0.0.9',
+    });
   });
 
   it('takes the number of a tel: URI', () => {
@@ -42,7 +53,10 @@ describe('call info helpers', () => {
   });
 
   it('matches inbound sources to trunks by address and CIDR', () => {
-    const m = new TrunkMatcher({ a: { uri: 'sip:a', sources: ['192.0.2.0/24'] }, b: { uri: 'sip:b', sources: ['198.51.100.7'] } });
+    const m = new TrunkMatcher({
+      a: { uri: 'sip:a', sources: ['192.0.2.0/24'] },
+      b: { uri: 'sip:b', sources: ['198.51.100.7'] },
+    });
     expect(m.match('192.0.2.77')).toBe('a');
     expect(m.match('198.51.100.7')).toBe('b');
     expect(m.match('203.0.113.1')).toBeUndefined();

@@ -34,10 +34,21 @@ function asUri(v: string): string {
 }
 
 /** Resolves `to` (+ optional `via`) against the trunks; a string is the reason no route exists. */
-export function routeDial(to: string, via: string | undefined, trunks: Record<string, EngineTrunk>): DialRoute | string {
-  const named = via !== undefined ? trunks[via] : Object.values(trunks).find((t) => t.default) ?? (Object.keys(trunks).length === 1 ? Object.values(trunks)[0] : undefined);
+export function routeDial(
+  to: string,
+  via: string | undefined,
+  trunks: Record<string, EngineTrunk>,
+): DialRoute | string {
+  const named =
+    via !== undefined
+      ? trunks[via]
+      : (Object.values(trunks).find((t) => t.default) ??
+        (Object.keys(trunks).length === 1 ? Object.values(trunks)[0] : undefined));
   const base = named?.uri ?? (via !== undefined ? asUri(via) : undefined);
-  const auth = named?.username !== undefined && named.password !== undefined ? { username: named.username, password: named.password } : undefined;
+  const auth =
+    named?.username !== undefined && named.password !== undefined
+      ? { username: named.username, password: named.password }
+      : undefined;
   const withAuth = (r: DialRoute): DialRoute => (auth ? { ...r, auth } : r);
   if (/^sips?:/i.test(to)) {
     if (!parseUri(to)) return `not a valid SIP URI: ${to}`;

@@ -5,6 +5,7 @@
  * timeout means it failed.
  */
 import { hostOf } from './call-info.js';
+import { abortError, toError } from './errors.js';
 import { type Dialog, type InboundRequest, type OutboundResponse } from './sip/index.js';
 
 /** The status line of a message/sipfrag body (RFC 3420), e.g. "SIP/2.0 200 OK" → 200. */
@@ -25,8 +26,14 @@ export interface TransferProgress {
 }
 
 /** Run a REFER on `dialog`; resolves with the outcome, rejects only with the abort reason. */
-export function referTransfer(dialog: Dialog, to: string, timeoutMs: number, progress: TransferProgress, signal?: AbortSignal): Promise<'transferred' | 'failed'> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
+export function referTransfer(
+  dialog: Dialog,
+  to: string,
+  timeoutMs: number,
+  progress: TransferProgress,
+  signal?: AbortSignal,
+): Promise<'transferred' | 'failed'> {
+  if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise((resolve, reject) => {
     let done = false;
     const finish = (r: 'transferred' | 'failed' | { aborted: unknown }): void => {
@@ -36,7 +43,7 @@ export function referTransfer(dialog: Dialog, to: string, timeoutMs: number, pro
       dialog.off('notify', onNotify);
       dialog.off('destroy', onDestroy);
       signal?.removeEventListener('abort', onAbort);
-      if (typeof r === 'object') reject(r.aborted);
+      if (typeof r === 'object') reject(toError(r.aborted));
       else resolve(r);
     };
     const onNotify = (req: InboundRequest, res: OutboundResponse): void => {
@@ -54,7 +61,10 @@ export function referTransfer(dialog: Dialog, to: string, timeoutMs: number, pro
     signal?.addEventListener('abort', onAbort, { once: true });
     const target = referTarget(to, dialog);
     dialog
-      .request({ method: 'REFER', headers: { 'Refer-To': `<${target}>`, 'Referred-By': `<${dialog.local.uri}>` } })
+      .request({
+        method: 'REFER',
+        headers: { 'Refer-To': `<${target}>`, 'Referred-By': `<${dialog.local.uri}>` },
+      })
       .then(
         () => (progress.accepted = true),
         () => finish('failed'),

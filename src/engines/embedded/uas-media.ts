@@ -2,7 +2,7 @@
  * Media for an inbound call: answer the INVITE's SDP offer with the media engine (RFC 3264 §6), or make an
  * offer for the 200 when the INVITE had none (late offer, RFC 3261 §13.2.1; the ACK carries the answer).
  */
-import { EmbeddedEngineError, EngineErrorCode } from './errors.js';
+import { abortError, EmbeddedEngineError, EngineErrorCode, toError } from './errors.js';
 import { SdpError } from './media/sdp/sdp-error.js';
 import type { MediaEngine, NegotiateOptions, PendingOffer, RtpLeg } from './media/types.js';
 
@@ -14,7 +14,12 @@ export interface UasMedia {
 }
 
 /** Negotiate; failures carry the status to reject with: 488 for unusable SDP (§21.4.26), 503 for no free port. */
-export async function negotiateUas(media: MediaEngine, opts: NegotiateOptions, offer: string, callId: string): Promise<UasMedia> {
+export async function negotiateUas(
+  media: MediaEngine,
+  opts: NegotiateOptions,
+  offer: string,
+  callId: string,
+): Promise<UasMedia> {
   try {
     if (offer.trim() !== '') {
       const { leg, sdp } = await media.answer(offer, opts);
@@ -25,14 +30,19 @@ export async function negotiateUas(media: MediaEngine, opts: NegotiateOptions, o
   } catch (err) {
     const status = err instanceof SdpError ? 488 : 503;
     const why = err instanceof Error ? err.message : String(err);
-    throw new EmbeddedEngineError(EngineErrorCode.answerFailed, `cannot answer call ${callId}: ${why}`, status, { cause: err });
+    throw new EmbeddedEngineError(
+      EngineErrorCode.answerFailed,
+      `cannot answer call ${callId}: ${why}`,
+      status,
+      { cause: err },
+    );
   }
 }
 
 /** `p`, or the abort reason if `signal` aborts first (the work itself goes on). */
 export function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
       (v) => {
@@ -41,7 +51,7 @@ export function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
       },
       (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(e);
+        reject(toError(e));
       },
     );
   });
@@ -56,7 +66,7 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = (): void => {
       clearTimeout(t);
-      reject(signal?.reason);
+      reject(abortError(signal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -27,18 +27,12 @@ const WORD = /^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*$/;
 
 /** How tightly an expression binds when printed (higher binds tighter). */
 function precedence(e: Expr): number {
-  switch (e.kind) {
-    case 'binary':
-      return PRECEDENCE[e.op];
-    case 'unary':
-      return UNARY;
-    case 'number':
-      return e.value < 0 || Object.is(e.value, -0) ? UNARY : POSTFIX;
-    case 'duration':
-      return e.ms < 0 || e.text.startsWith('-') ? UNARY : POSTFIX;
-    default:
-      return POSTFIX;
-  }
+  if (e.kind === 'binary') return PRECEDENCE[e.op];
+  if (e.kind === 'unary') return UNARY;
+  // A negative literal prints with a leading `-`, so it binds like a unary minus.
+  if (e.kind === 'number') return e.value < 0 || Object.is(e.value, -0) ? UNARY : POSTFIX;
+  if (e.kind === 'duration') return e.ms < 0 || e.text.startsWith('-') ? UNARY : POSTFIX;
+  return POSTFIX;
 }
 
 /** A number as the lexer reads it back (`-0` and infinities included). */
@@ -62,7 +56,8 @@ export function escapeText(s: string): string {
     else if (c === '\r') out += '\\r';
     else if (c === '\0') out += '\\0';
     else if (c === '$' && s[i + 1] === '{') out += '\\$';
-    else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += `\\u{${code.toString(16)}}`;
+    else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029)
+      out += `\\u{${code.toString(16)}}`;
     else out += c;
   }
   return out;
@@ -123,19 +118,12 @@ export function printExpr(e: Expr): string {
 
 /** The name an expression's printed form starts with, if it starts with a name (for the argument gates). */
 export function leadingName(e: Expr): string | undefined {
-  switch (e.kind) {
-    case 'var':
-      return e.name;
-    case 'call':
-      return e.fn;
-    case 'member':
-    case 'index':
-      return precedence(e.object) < POSTFIX ? undefined : leadingName(e.object);
-    case 'binary':
-      return precedence(e.left) < PRECEDENCE[e.op] ? undefined : leadingName(e.left);
-    default:
-      return undefined;
-  }
+  if (e.kind === 'var') return e.name;
+  if (e.kind === 'call') return e.fn;
+  if (e.kind === 'member' || e.kind === 'index')
+    return precedence(e.object) < POSTFIX ? undefined : leadingName(e.object);
+  if (e.kind === 'binary') return precedence(e.left) < PRECEDENCE[e.op] ? undefined : leadingName(e.left);
+  return undefined;
 }
 
 /** A field type in `.flow` syntax. */

@@ -3,7 +3,18 @@
  * a blank line between top-level blocks. Comments are not in the AST, so they are lost; everything else
  * parses back to the same AST (ranges aside).
  */
-import type { ArgAst, ConfigDeclAst, EntryAst, Expr, FieldAst, FlowAst, StateAst, StatementAst, StepAst, TransitionAst } from '../ast.js';
+import type {
+  ArgAst,
+  ConfigDeclAst,
+  EntryAst,
+  Expr,
+  FieldAst,
+  FlowAst,
+  StateAst,
+  StatementAst,
+  StepAst,
+  TransitionAst,
+} from '../ast.js';
 import type { ArgDecl } from '../../catalog/index.js';
 import { argDecl, enumValues, isArgName, stepDecl } from '../step-args.js';
 import { leadingName, printExpr, printType, quote } from './print-expr.js';
@@ -18,6 +29,12 @@ function tail(t: TransitionAst): string {
     if (t.else) s += ` else ${arrow(t.else)}`;
   }
   return s;
+}
+
+/** Whether a transition ends in `max N` without `else`, so an `else` written after it would attach to it. */
+function openMax(t: TransitionAst): boolean {
+  if (!t.max) return false;
+  return t.else ? openMax(t.else) : true;
 }
 
 /** `-> target [max N [else -> ...]]`. */
@@ -52,7 +69,10 @@ function entry(e: EntryAst): string[] {
     case 'http': {
       const head = `on http ${e.method.name} ${e.path.value}`;
       const block: string[] = [...docLines(e.doc, IND)];
-      if (e.auth) block.push(`${IND}auth ${e.auth.scheme.name}${e.auth.args.map((a) => ` ${namedArg(undefined, a)}`).join('')}`);
+      if (e.auth)
+        block.push(
+          `${IND}auth ${e.auth.scheme.name}${e.auth.args.map((a) => ` ${namedArg(undefined, a)}`).join('')}`,
+        );
       if (e.request.length > 0) {
         block.push(`${IND}request`);
         for (const f of e.request) block.push(`${IND}${IND}${field(f)}`, ...docLines(f.doc, IND.repeat(3)));
@@ -73,7 +93,20 @@ function guarded(step: StepAst | undefined, e: Expr): string {
 }
 
 const BARE = /^(?:[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|[1-9][0-9]*)$/;
-const HARD = new Set(['true', 'false', 'null', 'set', 'if', 'else', 'switch', 'case', 'default', 'goto', 'into', 'on']);
+const HARD = new Set([
+  'true',
+  'false',
+  'null',
+  'set',
+  'if',
+  'else',
+  'switch',
+  'case',
+  'default',
+  'goto',
+  'into',
+  'on',
+]);
 
 /** An enum word the parser reads back as the same string (`method POST`), or undefined. */
 function bareEnum(decl: ArgDecl | undefined, step: StepAst, e: Expr): string | undefined {
@@ -109,7 +142,10 @@ function positional(step: StepAst, a: ArgAst, next: ArgAst | undefined): string 
   const s = printExpr(a.value);
   const lead = leadingName(a.value);
   if (lead === undefined) return s;
-  const risky = decl === undefined || isArgName(decl, lead) || (a.value.kind === 'var' && next !== undefined && !isArgName(decl, next.name.name));
+  const risky =
+    decl === undefined ||
+    isArgName(decl, lead) ||
+    (a.value.kind === 'var' && next !== undefined && !isArgName(decl, next.name.name));
   return risky ? `(${s})` : s;
 }
 
@@ -121,7 +157,8 @@ function step(s: StepAst, indent: string): string[] {
   });
   if (s.into) line += ` into ${s.into.name}`;
   const out = [`${indent}${line}`];
-  for (const o of s.outcomes) out.push(`${indent}${IND}on ${o.outcome.name === '*' ? 'other' : o.outcome.name} ${arrow(o.transition)}`);
+  for (const o of s.outcomes)
+    out.push(`${indent}${IND}on ${o.outcome.name === '*' ? 'other' : o.outcome.name} ${arrow(o.transition)}`);
   return out;
 }
 
@@ -131,13 +168,19 @@ function statement(s: StatementAst, indent: string): string[] {
       return step(s, indent);
     case 'set':
       return [`${indent}set ${s.target.map((t) => t.name).join('.')} = ${printExpr(s.value)}`];
-    case 'if':
-      return [`${indent}if ${printExpr(s.cond)} ${arrow(s.then)}${s.else ? ` else ${arrow(s.else)}` : ''}`];
+    case 'if': {
+      const head = `${indent}if ${printExpr(s.cond)} ${arrow(s.then)}`;
+      if (!s.else) return [head];
+      // `if c -> a max 1 else -> b` would bind `else` to the bound (a dangling else): keep the meaning with a goto.
+      if (openMax(s.then)) return [head, `${indent}goto ${tail(s.else)}`];
+      return [`${head} else ${arrow(s.else)}`];
+    }
     case 'goto':
       return [`${indent}${s.arrow ? arrow(s.transition) : `goto ${tail(s.transition)}`}`];
     case 'switch': {
       const out = [`${indent}switch ${printExpr(s.subject)}`];
-      for (const c of s.cases) out.push(`${indent}${IND}case ${c.values.map(printExpr).join(', ')} ${arrow(c.transition)}`);
+      for (const c of s.cases)
+        out.push(`${indent}${IND}case ${c.values.map(printExpr).join(', ')} ${arrow(c.transition)}`);
       if (s.default) out.push(`${indent}${IND}default ${arrow(s.default)}`);
       return out;
     }

@@ -14,8 +14,15 @@ export type YOut =
 const NULL = /^(?:~|null|Null|NULL)?$/;
 const BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
 const INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
-const FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const ODD_CHARS = /[\u0000-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+const FLOAT =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const ODD_SPACES = /[\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+/** Control characters and unusual spaces, which must not appear in plain or literal-block scalars. */
+function hasOddChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
+  return ODD_SPACES.test(s);
+}
 const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
 const FLOW_INDICATORS = /[,[\]{}]/;
 
@@ -26,7 +33,7 @@ export function resolvesToString(s: string): boolean {
 
 /** Whether `s` can be written as a plain scalar and read back as exactly `s` (block context, or inside `{}`/`[]`). */
 export function plainSafe(s: string, flow: boolean): boolean {
-  if (s === '' || s.trim() !== s || ODD_CHARS.test(s)) return false;
+  if (s === '' || s.trim() !== s || hasOddChars(s)) return false;
   if (s.includes(': ') || s.includes(' #') || s.endsWith(':')) return false;
   if (flow && (FLOW_INDICATORS.test(s) || s.includes(':'))) return false;
   const first = s[0]!;
@@ -40,7 +47,10 @@ export function plainSafe(s: string, flow: boolean): boolean {
 
 /** A YAML double-quoted string (JSON's escapes are a subset of YAML's; a few more characters are escaped). */
 export function doubleQuoted(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(s).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A scalar whose text must be read back unquoted (numbers, durations, expressions); undefined when impossible. */
@@ -53,17 +63,20 @@ export function plainScalar(text: string): YOut | undefined {
 export function textScalar(s: string, mayBePlain = true): YOut {
   if (s.includes('\n') && literalOk(s)) return { t: 'literal', value: s };
   const quoted = doubleQuoted(s);
-  if (mayBePlain && resolvesToString(s) && plainSafe(s, false)) return { t: 'scalar', text: s, flow: plainSafe(s, true) ? s : quoted };
+  if (mayBePlain && resolvesToString(s) && plainSafe(s, false))
+    return { t: 'scalar', text: s, flow: plainSafe(s, true) ? s : quoted };
   return { t: 'scalar', text: quoted, flow: quoted };
 }
 
 /** A map key (always text). */
 function keyText(k: string, flow: boolean): string {
-  return resolvesToString(k) && plainSafe(k, flow) && !k.startsWith('-') && !k.startsWith('?') ? k : doubleQuoted(k);
+  return resolvesToString(k) && plainSafe(k, flow) && !k.startsWith('-') && !k.startsWith('?')
+    ? k
+    : doubleQuoted(k);
 }
 
 function literalOk(s: string): boolean {
-  if (/[\r\t]/.test(s) || ODD_CHARS.test(s.replace(/\n/g, ''))) return false;
+  if (hasOddChars(s.replace(/\n/g, ''))) return false;
   if (s.startsWith(' ') || s.startsWith('\n') || s.endsWith('\n')) return false;
   return s.split('\n').every((l) => l === l.trimEnd());
 }

@@ -26,11 +26,22 @@ function build(ctx: YamlContext, contents: unknown): FlowAst {
   const whole = ctx.span(0, ctx.text.length);
   const root = ctx.node(contents);
   const pairs = ctx.isEmpty(root) ? [] : ctx.map(root, 'a flow file');
-  const keys = ctx.keys(pairs, TOP_KEYS, 'a flow file', { name: 'flow', entries: 'on', triggers: 'on', configs: 'config', state: 'states' });
+  const keys = ctx.keys(pairs, TOP_KEYS, 'a flow file', {
+    name: 'flow',
+    entries: 'on',
+    triggers: 'on',
+    configs: 'config',
+    state: 'states',
+  });
   const flow = keys.get('flow');
   let name = flow ? ctx.name(flow.value, 'the flow name', ctx.keyRange(flow)) : undefined;
   if (!flow) {
-    ctx.report('CF2010', "a flow file starts with 'flow: <name>'", ctx.span(0, 0), 'add a first line such as `flow: my-flow`');
+    ctx.report(
+      'CF2010',
+      "a flow file starts with 'flow: <name>'",
+      ctx.span(0, 0),
+      'add a first line such as `flow: my-flow`',
+    );
   }
   name ??= { name: fileName(ctx.file), range: ctx.span(0, 0) };
   const ast: FlowAst = {
@@ -54,22 +65,39 @@ export function parseYamlFlow(file: string, text: string): { ast?: FlowAst; diag
   const lines = new LineCounter();
   let ctx: YamlContext | undefined;
   try {
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, customTags: [exprTag] });
+    const doc = parseDocument(text, {
+      lineCounter: lines,
+      uniqueKeys: false,
+      prettyErrors: false,
+      customTags: [exprTag],
+    });
     ctx = new YamlContext(file, text, lines, doc);
     for (const e of doc.errors) {
       const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
-      const line = text.slice(text.lastIndexOf('\n', e.pos[0] - 1) + 1, text.indexOf('\n', e.pos[0]) === -1 ? undefined : text.indexOf('\n', e.pos[0]));
-      const hint = line.includes('${') && /[[{]/.test(line.replace(/\$\{/g, '')) ? 'an unquoted ${...} cannot go inside {...} or [...]: write that map or list in block style, one key or item per line' : undefined;
+      const line = text.slice(
+        text.lastIndexOf('\n', e.pos[0] - 1) + 1,
+        text.indexOf('\n', e.pos[0]) === -1 ? undefined : text.indexOf('\n', e.pos[0]),
+      );
+      const hint =
+        line.includes('${') && /[[{]/.test(line.replace(/\$\{/g, ''))
+          ? 'an unquoted ${...} cannot go inside {...} or [...]: write that map or list in block style, one key or item per line'
+          : undefined;
       ctx.report(YamlCode.syntax, message, ctx.span(e.pos[0], e.pos[1]), hint);
     }
-    for (const w of doc.warnings) ctx.report(YamlCode.yamlWarning, w.message, ctx.span(w.pos[0], w.pos[1]), undefined, 'warning');
+    for (const w of doc.warnings)
+      ctx.report(YamlCode.yamlWarning, w.message, ctx.span(w.pos[0], w.pos[1]), undefined, 'warning');
     const ast = build(ctx, doc.contents);
     return { ast, diagnostics: sortDiagnostics(ctx.diags) };
   } catch (e) {
     const diags: Diagnostic[] = ctx?.diags ?? [];
     const message = e instanceof Error ? e.message : String(e);
     const at = { line: 0, character: 0 };
-    diags.push({ code: YamlCode.internal, severity: 'error', message: `internal YAML front end error: ${message}`, range: { file, start: at, end: at } });
+    diags.push({
+      code: YamlCode.internal,
+      severity: 'error',
+      message: `internal YAML front end error: ${message}`,
+      range: { file, start: at, end: at },
+    });
     return { diagnostics: sortDiagnostics(diags) };
   }
 }

@@ -2,7 +2,21 @@
  * State shared while turning one YAML document into a flow AST: the file, offsets → 0-based LSP positions, the
  * diagnostics found so far, and checks on map keys (unknown keys get a did-you-mean, never an exception).
  */
-import { isAlias, isMap, type Alias, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  type Alias,
+  isPair,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { Ident } from '../ast.js';
 import type { Diagnostic, Position, SourceRange } from '../diagnostics.js';
 import type { Base } from '../lexer.js';
@@ -23,7 +37,28 @@ export interface YPair {
 /** Alias uses one document may expand (a flow has no need for many; expansion can be exponential). */
 const MAX_ALIASES = 1000;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*$/;
-const HARD_KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'set', 'if', 'else', 'switch', 'case', 'default', 'goto', 'into', 'on']);
+const HARD_KEYWORDS: ReadonlySet<string> = new Set([
+  'true',
+  'false',
+  'null',
+  'set',
+  'if',
+  'else',
+  'switch',
+  'case',
+  'default',
+  'goto',
+  'into',
+  'on',
+]);
+
+/** A scalar's value as text (the yaml package resolves scalars to strings, numbers, booleans or null). */
+export function valueText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v) ?? '';
+}
 
 /** Whether `.flow` syntax can write `s` as a name (a state, variable, argument or outcome). */
 export function isFlowName(s: string): boolean {
@@ -82,7 +117,7 @@ export class YamlContext {
   /** The text of a key or scalar: plain scalars as written (so `True` stays `True`), others by value. */
   scalarText(s: Scalar): string {
     if (s.type === 'PLAIN' && typeof s.source === 'string') return s.source;
-    return s.value === null || s.value === undefined ? '' : String(s.value);
+    return valueText(s.value);
   }
 
   /** The raw source of a node's value. */
@@ -91,7 +126,13 @@ export class YamlContext {
     return r ? this.text.slice(r[0], r[1]) : '';
   }
 
-  report(code: string, message: string, range: SourceRange, hint?: string, severity: Diagnostic['severity'] = 'error'): void {
+  report(
+    code: string,
+    message: string,
+    range: SourceRange,
+    hint?: string,
+    severity: Diagnostic['severity'] = 'error',
+  ): void {
     const d: Diagnostic = { code, severity, message, range };
     if (hint !== undefined) d.hint = hint;
     this.diags.push(d);
@@ -101,7 +142,8 @@ export class YamlContext {
   node(n: unknown): YNode | undefined {
     if (isAlias(n)) {
       if (++this.aliases > MAX_ALIASES) {
-        if (this.aliases === MAX_ALIASES + 1) this.report(YamlCode.wrongKind, 'too many aliases (*name) in this document', this.range(n));
+        if (this.aliases === MAX_ALIASES + 1)
+          this.report(YamlCode.wrongKind, 'too many aliases (*name) in this document', this.range(n));
         return undefined;
       }
       // Alias.resolve searches the whole document, so each alias node is resolved once.
@@ -118,7 +160,14 @@ export class YamlContext {
 
   /** Whether a node is absent or an empty / null scalar. */
   isEmpty(n: YNode | undefined): boolean {
-    return n === undefined || (isScalar(n) && n.value === null && n.type === 'PLAIN' && this.source(n).trim() !== 'null' && this.source(n).trim() !== '~');
+    return (
+      n === undefined ||
+      (isScalar(n) &&
+        n.value === null &&
+        n.type === 'PLAIN' &&
+        this.source(n).trim() !== 'null' &&
+        this.source(n).trim() !== '~')
+    );
   }
 
   /** The pairs of a map; reports and returns [] when `n` is not a map. */
@@ -170,13 +219,23 @@ export class YamlContext {
    * Report keys outside `allowed` (with a did-you-mean) and keys given twice; return the first pair per allowed key.
    * `extra` maps common wrong words to the right key (e.g. `name` → `flow`).
    */
-  keys(pairs: readonly YPair[], allowed: readonly string[], where: string, extra: Readonly<Record<string, string>> = {}): Map<string, YPair> {
+  keys(
+    pairs: readonly YPair[],
+    allowed: readonly string[],
+    where: string,
+    extra: Readonly<Record<string, string>> = {},
+  ): Map<string, YPair> {
     const found = new Map<string, YPair>();
     for (const p of pairs) {
       if (!allowed.includes(p.key)) {
         const hint = extra[p.key];
         const suggestion = hint !== undefined ? ` (did you mean '${hint}'?)` : didYouMean(p.key, allowed);
-        this.report(YamlCode.unknownKey, `unknown key '${p.key}' in ${where}${suggestion}`, this.keyRange(p), `known keys: ${allowed.join(', ')}`);
+        this.report(
+          YamlCode.unknownKey,
+          `unknown key '${p.key}' in ${where}${suggestion}`,
+          this.keyRange(p),
+          `known keys: ${allowed.join(', ')}`,
+        );
         continue;
       }
       if (found.has(p.key)) {
@@ -215,6 +274,11 @@ export class YamlContext {
   checkName(id: Ident, what: string): void {
     if (isFlowName(id.name)) return;
     const why = HARD_KEYWORDS.has(id.name) ? `'${id.name}' is a keyword` : `'${id.name}' is not a valid name`;
-    this.report(YamlCode.badName, `${why} for ${what}`, id.range, 'names use letters, digits, _ and inner dashes, e.g. ask-pin');
+    this.report(
+      YamlCode.badName,
+      `${why} for ${what}`,
+      id.range,
+      'names use letters, digits, _ and inner dashes, e.g. ask-pin',
+    );
   }
 }

@@ -4,7 +4,16 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { CONTROL_KEYWORDS } from '../../catalog/index.js';
-import type { ArgAst, Ident, OutcomeAst, SetAst, StateAst, StatementAst, StepAst, SwitchAst } from '../ast.js';
+import type {
+  ArgAst,
+  Ident,
+  OutcomeAst,
+  SetAst,
+  StateAst,
+  StatementAst,
+  StepAst,
+  SwitchAst,
+} from '../ast.js';
 import type { SourceRange } from '../diagnostics.js';
 import { parseTransitionAt } from '../parse-flow.js';
 import { argDecl, markPositional, normalizeArgValue, positionalArg, stepDecl } from '../step-args.js';
@@ -32,7 +41,12 @@ function scalarStatement(ctx: YamlContext, n: YNode): StatementAst | undefined {
     return r.ast ? { kind: 'goto', transition: r.ast, arrow: true, range } : undefined;
   }
   if (/\s/.test(text.trim())) {
-    ctx.report(YamlCode.badStatement, `'${text.trim()}' is not a step name`, range, 'write arguments as a map, e.g. `- prompt: {say: Hello}`');
+    ctx.report(
+      YamlCode.badStatement,
+      `'${text.trim()}' is not a step name`,
+      range,
+      'write arguments as a map, e.g. `- prompt: {say: Hello}`',
+    );
     return undefined;
   }
   const name = { name: text.trim(), range };
@@ -55,11 +69,21 @@ function stepArgs(ctx: YamlContext, step: StepAst, value: YNode | undefined): vo
   const pos = positionalArg(decl);
   const range = ctx.range(value, step.name.range);
   if (decl && !pos) {
-    ctx.report('CF2016', `'${step.name.name}' has no unnamed argument`, range, 'write arguments as a map, e.g. `- prompt: {say: Hello}`');
+    ctx.report(
+      'CF2016',
+      `'${step.name.name}' has no unnamed argument`,
+      range,
+      'write arguments as a map, e.g. `- prompt: {say: Hello}`',
+    );
     return;
   }
   const v = normalizeArgValue(pos, valueExpr(ctx, value, range));
-  const arg: ArgAst = { name: { name: pos?.name ?? '', range: v.range }, value: v, positional: true, range: v.range };
+  const arg: ArgAst = {
+    name: { name: pos?.name ?? '', range: v.range },
+    value: v,
+    positional: true,
+    range: v.range,
+  };
   step.args.push(arg);
 }
 
@@ -80,7 +104,12 @@ function stepStatement(ctx: YamlContext, head: YPair, pairs: YPair[], range: Sou
   ctx.checkName(name, 'a step');
   const step: StepAst = { kind: 'step', name, args: [], outcomes: [], range };
   stepArgs(ctx, step, head.value);
-  const keys = ctx.keys(pairs.filter((p) => p !== head), STEP_KEYS, `step '${name.name}'`, { outcomes: 'on', as: 'into' });
+  const keys = ctx.keys(
+    pairs.filter((p) => p !== head),
+    STEP_KEYS,
+    `step '${name.name}'`,
+    { outcomes: 'on', as: 'into' },
+  );
   const into = keys.get('into');
   const v = into ? ctx.name(into.value, "the 'into' variable", ctx.keyRange(into)) : undefined;
   if (v) step.into = v;
@@ -93,14 +122,22 @@ function setStatements(ctx: YamlContext, head: YPair, rest: YPair[]): SetAst[] {
   ctx.keys(rest, [], "a 'set'");
   const out: SetAst[] = [];
   const pairs = ctx.map(head.value, "'set'");
-  if (pairs.length === 0) ctx.report(YamlCode.missingKey, "'set' needs `name: expression` lines", ctx.range(head.value, ctx.keyRange(head)));
+  if (pairs.length === 0)
+    ctx.report(
+      YamlCode.missingKey,
+      "'set' needs `name: expression` lines",
+      ctx.range(head.value, ctx.keyRange(head)),
+    );
   for (const p of pairs) {
     const keyRange = ctx.keyRange(p);
     const parts = p.key.split('.');
     const start = p.keyNode?.range?.[0];
     let offset = 0;
     const target: Ident[] = parts.map((part) => {
-      const r = start !== undefined && p.keyNode?.type === 'PLAIN' ? ctx.span(start + offset, start + offset + part.length) : keyRange;
+      const r =
+        start !== undefined && p.keyNode?.type === 'PLAIN'
+          ? ctx.span(start + offset, start + offset + part.length)
+          : keyRange;
       offset += part.length + 1;
       return { name: part, range: r };
     });
@@ -117,22 +154,42 @@ function setStatements(ctx: YamlContext, head: YPair, rest: YPair[]): SetAst[] {
 
 function switchStatement(ctx: YamlContext, head: YPair, rest: YPair[], range: SourceRange): SwitchAst {
   const keys = ctx.keys(rest, ['cases', 'default'], "a 'switch'", { case: 'cases' });
-  const stmt: SwitchAst = { kind: 'switch', subject: exprValue(ctx, head.value, ctx.keyRange(head), 'switch value'), cases: [], range };
+  const stmt: SwitchAst = {
+    kind: 'switch',
+    subject: exprValue(ctx, head.value, ctx.keyRange(head), 'switch value'),
+    cases: [],
+    range,
+  };
   for (const c of ctx.seq(keys.get('cases')?.value, "'cases'")) {
-    const ck = ctx.keys(ctx.map(c, 'a case'), ['case', 'goto'], 'a case', { when: 'case', to: 'goto', then: 'goto' });
+    const ck = ctx.keys(ctx.map(c, 'a case'), ['case', 'goto'], 'a case', {
+      when: 'case',
+      to: 'goto',
+      then: 'goto',
+    });
     const cr = ctx.range(c);
     const values = ck.get('case');
-    const items: YNode[] = values?.value && isSeq(values.value) ? ctx.seq(values.value, "'case'") : values?.value ? [values.value] : [];
-    if (!values || items.length === 0) ctx.report(YamlCode.missingKey, "a case needs 'case: value' (or a list of values)", cr);
+    const items: YNode[] =
+      values?.value && isSeq(values.value)
+        ? ctx.seq(values.value, "'case'")
+        : values?.value
+          ? [values.value]
+          : [];
+    if (!values || items.length === 0)
+      ctx.report(YamlCode.missingKey, "a case needs 'case: value' (or a list of values)", cr);
     const g = ck.get('goto');
     const t = g ? transitionValue(ctx, g.value, 'the case', ctx.keyRange(g)) : undefined;
     if (!g) ctx.report(YamlCode.missingKey, "a case needs 'goto: state'", cr);
-    stmt.cases.push({ values: items.map((i) => exprValue(ctx, i, cr)), transition: t ?? { target: { name: '', range: cr }, range: cr }, range: cr });
+    stmt.cases.push({
+      values: items.map((i) => exprValue(ctx, i, cr)),
+      transition: t ?? { target: { name: '', range: cr }, range: cr },
+      range: cr,
+    });
   }
   const d = keys.get('default');
   const def = d ? transitionValue(ctx, d.value, "'default'", ctx.keyRange(d)) : undefined;
   if (def) stmt.default = def;
-  if (!keys.get('cases') && !def) ctx.report(YamlCode.missingKey, "a 'switch' needs 'cases' or 'default'", range);
+  if (!keys.get('cases') && !def)
+    ctx.report(YamlCode.missingKey, "a 'switch' needs 'cases' or 'default'", range);
   return stmt;
 }
 
@@ -159,7 +216,12 @@ function mapStatement(ctx: YamlContext, n: YNode): StatementAst[] {
       const then = keys.get('then');
       const t = then ? transitionValue(ctx, then.value, "'then'", ctx.keyRange(then)) : undefined;
       if (!then) ctx.report(YamlCode.missingKey, "an 'if' needs 'then: state'", range);
-      const stmt: StatementAst = { kind: 'if', cond, then: t ?? { target: { name: '', range }, range }, range };
+      const stmt: StatementAst = {
+        kind: 'if',
+        cond,
+        then: t ?? { target: { name: '', range }, range },
+        range,
+      };
       const e = keys.get('else');
       const otherwise = e ? transitionValue(ctx, e.value, "'else'", ctx.keyRange(e)) : undefined;
       if (otherwise) stmt.else = otherwise;

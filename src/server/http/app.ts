@@ -79,14 +79,19 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     },
     transformObject: (doc) => {
       const openapi = (doc as { openapiObject: Record<string, unknown> }).openapiObject;
-      const paths = { ...(openapi.paths as Record<string, unknown>), ...flowPathsForOpenApi(deps.router.list()) };
+      const paths = { ...(openapi.paths as Record<string, unknown>) };
       delete paths['/*'];
       return { ...openapi, paths } as never;
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // @fastify/swagger caches the generated document, but flow routes change on every reload: add them per request.
+  const withFlowRoutes = (doc: unknown): Record<string, unknown> => {
+    const d = doc as Record<string, unknown>;
+    return { ...d, paths: { ...(d.paths as Record<string, unknown>), ...flowPathsForOpenApi(deps.router.list()) } };
+  };
+  await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: withFlowRoutes, transformSpecificationClone: false });
 
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, () => withFlowRoutes(app.swagger()));
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, (_req, reply) =>
     deps.services.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' }),

@@ -37,10 +37,16 @@ export async function startHttpStub(handler: (req: StubRequest) => StubReply): P
       } catch {
         // Keep the text.
       }
-      const r: StubRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0] ?? '/', body };
+      const r: StubRequest = {
+        method: req.method ?? 'GET',
+        path: (req.url ?? '/').split('?')[0] ?? '/',
+        body,
+      };
       requests.push(r);
       const reply = handler(r);
-      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      res
+        .writeHead(reply.status, { 'content-type': 'application/json' })
+        .end(reply.body === undefined ? '' : JSON.stringify(reply.body));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

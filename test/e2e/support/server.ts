@@ -19,7 +19,9 @@ import { createLogger } from '../../../src/server/logger.js';
 export const TEST_API_KEY = 'test-key';
 
 /** Any part of the configuration, nested. */
-export type ConfigOverrides = { [K in keyof ServerConfig]?: ServerConfig[K] extends object ? Partial<ServerConfig[K]> : ServerConfig[K] };
+export type ConfigOverrides = {
+  [K in keyof ServerConfig]?: ServerConfig[K] extends object ? Partial<ServerConfig[K]> : ServerConfig[K];
+};
 
 /** Options of startServer. */
 export interface StartServerOptions {
@@ -66,7 +68,11 @@ export interface TestServer {
 }
 
 /** Poll `cond` every 25 ms until true, or throw naming `what`. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -58,9 +58,27 @@ export interface SippProcess {
 export function runSipp(o: SippOptions): SippProcess {
   const dir = mkdtempSync(join(tmpdir(), 'sipp-e2e-'));
   const args = [
-    '-sf', o.scenario, '-i', '127.0.0.1', '-p', String(o.port), '-m', String(o.calls ?? 1),
-    '-t', o.transport === 'tcp' ? 't1' : 'u1', '-timeout', `${o.timeoutSec ?? 30}s`, '-timeout_error',
-    '-nostdin', '-trace_err', '-error_file', join(dir, 'err.log'), '-s', o.service ?? 'callflow', '-r', '10',
+    '-sf',
+    o.scenario,
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(o.port),
+    '-m',
+    String(o.calls ?? 1),
+    '-t',
+    o.transport === 'tcp' ? 't1' : 'u1',
+    '-timeout',
+    `${o.timeoutSec ?? 30}s`,
+    '-timeout_error',
+    '-nostdin',
+    '-trace_err',
+    '-error_file',
+    join(dir, 'err.log'),
+    '-s',
+    o.service ?? 'callflow',
+    '-r',
+    '10',
     ...(o.mediaPort ? ['-mi', '127.0.0.1', '-mp', String(o.mediaPort)] : []),
     ...Object.entries(o.keys ?? {}).flatMap(([k, v]) => ['-key', k, v]),
     ...(o.extra ?? []),
@@ -75,7 +93,8 @@ export function runSipp(o: SippOptions): SippProcess {
       clearTimeout(hard);
       let errors = '';
       try {
-        for (const f of readdirSync(dir)) if (f.endsWith('.log')) errors += readFileSync(join(dir, f), 'utf8');
+        for (const f of readdirSync(dir))
+          if (f.endsWith('.log')) errors += readFileSync(join(dir, f), 'utf8');
       } catch {
         // No log files is fine.
       }

@@ -3,20 +3,39 @@
  * offer/answer, and the shared play/TTS/channel resources the endpoints use.
  */
 import { PacerGroup } from './clock/pacer-group.js';
-import { createMediaResources, type MediaResourceOptions, type MediaResources } from './endpoint/resources.js';
+import {
+  createMediaResources,
+  type MediaResourceOptions,
+  type MediaResources,
+} from './endpoint/resources.js';
 import { Endpoint } from './endpoint/endpoint.js';
 import { UdpRtpLeg, type LegHost } from './rtp/leg.js';
 import { PortPool, bindPair } from './rtp/port-pool.js';
 import { SdpError, SdpErrorCode } from './sdp/sdp-error.js';
-import { OFFER_TELEPHONE_EVENT_PT, mirrorDirection, readRemoteAudio, writeLocalSdp, type RemoteAudio } from './sdp/negotiate.js';
+import {
+  OFFER_TELEPHONE_EVENT_PT,
+  mirrorDirection,
+  readRemoteAudio,
+  writeLocalSdp,
+  type RemoteAudio,
+} from './sdp/negotiate.js';
 import type {
-  CodecName, MediaEngine, MediaEngineOptions, MediaEngineStats, NegotiateOptions, PendingOffer, RtpLeg, RtpLegOptions,
+  CodecName,
+  MediaEngine,
+  MediaEngineOptions,
+  MediaEngineStats,
+  NegotiateOptions,
+  PendingOffer,
+  RtpLeg,
+  RtpLegOptions,
 } from './types.js';
 
 /** Options beyond MediaEngineOptions that only the embedded engine has. */
 export interface EmbeddedMediaOptions extends MediaEngineOptions {
   /** Address written into SDP when `localAddress` is a wildcard (0.0.0.0) or behind NAT. */
   advertisedAddress?: string;
+  /** RTCP report interval for every leg (default 5000 ms; 0: no RTCP sent). */
+  rtcpIntervalMs?: number;
   /** Pacer slots per 20 ms (default 10). */
   pacerSlots?: number;
   /** Prompt cache and TTS settings. */
@@ -64,6 +83,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
       ...opts,
       localAddress: opts.localAddress ?? this.sdpAddress,
       mediaTimeoutMs: opts.mediaTimeoutMs ?? this.opts.mediaTimeoutMs,
+      rtcpIntervalMs: opts.rtcpIntervalMs ?? this.opts.rtcpIntervalMs,
     });
     this.legs.add(leg);
     return leg;
@@ -75,7 +95,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
     const leg = await this.createLeg({
       codec: remote.codec,
       telephoneEventPt: remote.telephoneEventPt,
-      inbandDtmf: opts.inbandDtmf,
+      inbandDtmf: inbandFor(remote, opts),
       mediaTimeoutMs: opts.mediaTimeoutMs,
     });
     const origin = { id: ++this.sessionSeq, version: 0 };
@@ -90,7 +110,11 @@ export class EmbeddedMediaEngine implements MediaEngine {
    */
   reanswer(leg: UdpRtpLeg, offerSdp: string, opts: NegotiateOptions = {}): string {
     const remote = readRemoteAudio(offerSdp, opts.codecs ?? ['PCMU', 'PCMA']);
-    leg.configure({ codec: remote.codec, telephoneEventPt: remote.telephoneEventPt });
+    leg.configure({
+      codec: remote.codec,
+      telephoneEventPt: remote.telephoneEventPt,
+      inbandDtmf: inbandFor(remote, opts),
+    });
     let origin = this.origins.get(leg);
     if (!origin) {
       origin = { id: ++this.sessionSeq, version: 0 };
@@ -99,7 +123,12 @@ export class EmbeddedMediaEngine implements MediaEngine {
     return this.applyOffer(leg, remote, opts, origin);
   }
 
-  private applyOffer(leg: UdpRtpLeg, remote: RemoteAudio, opts: NegotiateOptions, origin: { id: number; version: number }): string {
+  private applyOffer(
+    leg: UdpRtpLeg,
+    remote: RemoteAudio,
+    opts: NegotiateOptions,
+    origin: { id: number; version: number },
+  ): string {
     const direction = mirrorDirection(remote.direction, opts.direction);
     // A 0.0.0.0 address (RFC 2543 hold) leaves nowhere to send; setRemote handles it.
     leg.setRemote(remote.address, remote.port);
@@ -146,8 +175,13 @@ export class EmbeddedMediaEngine implements MediaEngine {
       sdp,
       complete: (answerSdp: string) => {
         const remote = readRemoteAudio(answerSdp, codecs);
-        if (remote.index !== 0) throw new SdpError(SdpErrorCode.Rejected, 'the answer rejected our audio stream');
-        leg.configure({ codec: remote.codec, telephoneEventPt: remote.telephoneEventPt });
+        if (remote.index !== 0)
+          throw new SdpError(SdpErrorCode.Rejected, 'the answer rejected our audio stream');
+        leg.configure({
+          codec: remote.codec,
+          telephoneEventPt: remote.telephoneEventPt,
+          inbandDtmf: inbandFor(remote, opts),
+        });
         leg.setRemote(remote.address, remote.port);
         leg.setDirection(mirrorDirection(remote.direction, ours));
       },
@@ -175,7 +209,13 @@ export class EmbeddedMediaEngine implements MediaEngine {
       portsFree: this.pool.available,
       packetsSent: sent,
       packetsReceived: received,
-      pacer: { ticks: p.ticks, lateP50Ms: p.lateP50Ms, lateP99Ms: p.lateP99Ms, lateMaxMs: p.lateMaxMs, catchUps: p.catchUps },
+      pacer: {
+        ticks: p.ticks,
+        lateP50Ms: p.lateP50Ms,
+        lateP99Ms: p.lateP99Ms,
+        lateMaxMs: p.lateMaxMs,
+        catchUps: p.catchUps,
+      },
     };
   }
 
@@ -190,6 +230,14 @@ export class EmbeddedMediaEngine implements MediaEngine {
     for (const l of [...this.legs]) l.close();
     this.pacer.stop();
   }
+}
+
+/**
+ * In-band detection defaults to on exactly when the peer did not negotiate telephone-event: such peers (some
+ * carriers) can only send digits as tones. NegotiateOptions.inbandDtmf forces it either way.
+ */
+function inbandFor(remote: RemoteAudio, opts: NegotiateOptions): boolean {
+  return opts.inbandDtmf ?? remote.telephoneEventPt === undefined;
 }
 
 /** Create the embedded media engine. */

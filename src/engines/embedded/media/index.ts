@@ -8,8 +8,17 @@ export type { ReceiveStats } from './rtp/receiver.js';
 export { PortExhaustedError } from './rtp/port-pool.js';
 export { SdpError, SdpErrorCode } from './sdp/sdp-error.js';
 export { mirrorDirection, readRemoteAudio, writeLocalSdp, type RemoteAudio } from './sdp/negotiate.js';
-export { Endpoint, type EndpointPlayOptions, type EndpointRecordOptions, type PlayCollectOptions } from './endpoint/endpoint.js';
-export { createMediaResources, type MediaResources, type MediaResourceOptions } from './endpoint/resources.js';
+export {
+  Endpoint,
+  type EndpointPlayOptions,
+  type EndpointRecordOptions,
+  type PlayCollectOptions,
+} from './endpoint/endpoint.js';
+export {
+  createMediaResources,
+  type MediaResources,
+  type MediaResourceOptions,
+} from './endpoint/resources.js';
 export type { CollectOutcome, CollectReason, CollectSpec } from './endpoint/collect.js';
 export type { PlaySpec } from './endpoint/play-items.js';
 export { PLAY_END, type PlayEndReason, type PlaybackResult } from './play/player.js';

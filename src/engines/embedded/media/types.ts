@@ -17,8 +17,8 @@ export interface FrameSource {
   next(): Int16Array | null;
 }
 
-/** The DTMF transport a digit arrived on. */
-export const DtmfMode = { Rfc4733: 'rfc4733', Inband: 'inband' } as const;
+/** The DTMF transport a digit arrived on (SipInfo: RFC 2976 INFO, injected by the SIP adapter). */
+export const DtmfMode = { Rfc4733: 'rfc4733', Inband: 'inband', SipInfo: 'sip-info' } as const;
 /** One DTMF transport. */
 export type DtmfMode = (typeof DtmfMode)[keyof typeof DtmfMode];
 
@@ -56,6 +56,8 @@ export interface RtpLegOptions {
   inbandDtmf?: boolean;
   /** Payload type for RFC 4733 events; undefined: peer did not offer telephone-event, send DTMF in-band. */
   telephoneEventPt?: number;
+  /** Send an RTCP SR/RR every this many ms to the remote's port + 1 (RFC 3550 §6.2); 0: never. Default 5000. */
+  rtcpIntervalMs?: number;
 }
 
 /** A parsed RTP packet (RFC 3550 §5.1). `payload` is a view into the received datagram: copy it to keep it. */

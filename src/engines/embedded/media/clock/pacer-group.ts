@@ -22,7 +22,9 @@ export class PacerGroup {
   constructor(opts: PacerGroupOptions = {}) {
     const k = Math.max(1, Math.floor(opts.slots ?? 10));
     for (let i = 0; i < k; i++) {
-      this.pacers.push(new Pacer({ phaseMs: (i * FRAME_MS) / k, histogram: this.hist, maxCatchUp: opts.maxCatchUp }));
+      this.pacers.push(
+        new Pacer({ phaseMs: (i * FRAME_MS) / k, histogram: this.hist, maxCatchUp: opts.maxCatchUp }),
+      );
     }
   }
 

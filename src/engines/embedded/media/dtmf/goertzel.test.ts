@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeInto, encode } from '../codec/g711.js';
+import { rms } from '../play/pcm.js';
 import { DTMF_FREQS } from '../play/tones.js';
 import { GoertzelDetector, type InbandDigit } from './goertzel.js';
 
@@ -31,14 +32,18 @@ function synth(digits: string, o: Opts = {}): Int16Array {
     const [fr, fc] = DTMF_FREQS[d] as readonly [number, number];
     for (let i = 0; i < on; i++) {
       const t = (n + i) / 8000;
-      out[n + i] = Math.round((o.rowAmp ?? 6000) * Math.sin(2 * Math.PI * fr * t) + (o.colAmp ?? 6000) * Math.sin(2 * Math.PI * fc * t));
+      out[n + i] = Math.round(
+        (o.rowAmp ?? 6000) * Math.sin(2 * Math.PI * fr * t) +
+          (o.colAmp ?? 6000) * Math.sin(2 * Math.PI * fc * t),
+      );
     }
     n += on + off;
   }
   if (o.noiseRms) {
     // Uniform noise of the given RMS (uniform on [-a, a] has RMS a/√3).
     const a = o.noiseRms * Math.sqrt(3);
-    for (let i = 0; i < out.length; i++) out[i] = Math.max(-32768, Math.min(32767, (out[i] as number) + Math.round((rand() * 2 - 1) * a)));
+    for (let i = 0; i < out.length; i++)
+      out[i] = Math.max(-32768, Math.min(32767, (out[i] as number) + Math.round((rand() * 2 - 1) * a)));
   }
   if (o.g711) {
     const back = new Int16Array(out.length);
@@ -83,14 +88,42 @@ describe('GoertzelDetector', () => {
 
   it('ignores a single tone, speech-like chords and too-short bursts', () => {
     const single = new Int16Array(8000);
-    for (let i = 0; i < single.length; i++) single[i] = Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000));
+    for (let i = 0; i < single.length; i++)
+      single[i] = Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000));
     expect(detect(single)).toEqual([]);
     const chord = new Int16Array(8000);
     for (let i = 0; i < chord.length; i++) {
-      chord[i] = Math.round(4000 * (Math.sin((2 * Math.PI * 697 * i) / 8000) + Math.sin((2 * Math.PI * 770 * i) / 8000) + Math.sin((2 * Math.PI * 1209 * i) / 8000)));
+      chord[i] = Math.round(
+        4000 *
+          (Math.sin((2 * Math.PI * 697 * i) / 8000) +
+            Math.sin((2 * Math.PI * 770 * i) / 8000) +
+            Math.sin((2 * Math.PI * 1209 * i) / 8000)),
+      );
     }
     expect(detect(chord)).toEqual([]);
     expect(detect(synth('1', { onMs: 20 }))).toEqual([]);
+  });
+
+  it('talk-off: synthesised speech gives no digit, and a digit mixed under speech is still found', async () => {
+    const { EspeakTts } = await import('../play/tts.js');
+    const speech = await new EspeakTts().synthesize(
+      'Thank you for calling. Your call is important to us. Please hold, one two three four five.',
+    );
+    expect(detect(speech)).toEqual([]);
+    const mixed = speech.slice();
+    const tone = synth('8', { onMs: 120, rowAmp: 9000, colAmp: 9000 });
+    // Over the loudest second of speech, so the speech really competes with the tone.
+    let at = 0;
+    let best = 0;
+    for (let i = 0; i + 8000 < speech.length; i += 800) {
+      const level = rms(speech.subarray(i, i + 8000));
+      if (level > best) [best, at] = [level, i];
+    }
+    expect(best).toBeGreaterThan(500);
+    for (let i = 0; i < tone.length && at + i < mixed.length; i++) {
+      mixed[at + i] = Math.max(-32768, Math.min(32767, mixed[at + i]! + tone[i]!));
+    }
+    expect(detect(mixed).map((d) => d.digit)).toEqual(['8']);
   });
 
   it('works with odd frame sizes', () => {

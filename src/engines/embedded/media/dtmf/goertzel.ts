@@ -72,7 +72,10 @@ export class GoertzelDetector {
   private reported: string | null = null;
   private misses = 0;
 
-  constructor(private readonly report: (d: InbandDigit) => void, private readonly cfg: typeof GOERTZEL_DEFAULTS = GOERTZEL_DEFAULTS) {
+  constructor(
+    private readonly report: (d: InbandDigit) => void,
+    private readonly cfg: typeof GOERTZEL_DEFAULTS = GOERTZEL_DEFAULTS,
+  ) {
     this.n = cfg.blockSize;
     this.block = new Float64Array(this.n);
     this.rowC = coeffs(ROWS);
@@ -108,8 +111,14 @@ export class GoertzelDetector {
     let energy = 0;
     for (let i = 0; i < n; i++) energy += (b[i] as number) * (b[i] as number);
     if (Math.sqrt(energy / n) < this.cfg.minRms) return null;
-    const r = pick(this.rowC.map((c) => power(b, c)), this.cfg.groupRatio);
-    const c = pick(this.colC.map((cc) => power(b, cc)), this.cfg.groupRatio);
+    const r = pick(
+      this.rowC.map((c) => power(b, c)),
+      this.cfg.groupRatio,
+    );
+    const c = pick(
+      this.colC.map((cc) => power(b, cc)),
+      this.cfg.groupRatio,
+    );
     if (!r || !c) return null;
     // 2|X|²/N per tone is the energy that tone carries in the block.
     const share = (2 * (r.p + c.p)) / (n * energy);
@@ -123,7 +132,12 @@ export class GoertzelDetector {
     if (key !== null && key === this.cand) {
       this.candBlocks++;
       this.misses = 0;
-    } else if (key === null && this.cand !== null && this.candBlocks >= this.cfg.minBlocks && this.misses + 1 < this.cfg.endBlocks) {
+    } else if (
+      key === null &&
+      this.cand !== null &&
+      this.candBlocks >= this.cfg.minBlocks &&
+      this.misses + 1 < this.cfg.endBlocks
+    ) {
       this.misses++;
       return;
     } else {

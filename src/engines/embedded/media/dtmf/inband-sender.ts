@@ -17,9 +17,16 @@ export class InbandDtmfSender {
   private readonly jobs: Job[] = [];
 
   /** Queue `digits`; resolves once they have played (or were aborted / cleared). */
-  send(digits: string, opts: { durationMs?: number; gapMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  send(
+    digits: string,
+    opts: { durationMs?: number; gapMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
     if (opts.signal?.aborted) return Promise.resolve();
-    const src = dtmfTones(digits, Math.max(40, opts.durationMs ?? DTMF_DEFAULTS.durationMs), Math.max(40, opts.gapMs ?? DTMF_DEFAULTS.gapMs));
+    const src = dtmfTones(
+      digits,
+      Math.max(40, opts.durationMs ?? DTMF_DEFAULTS.durationMs),
+      Math.max(40, opts.gapMs ?? DTMF_DEFAULTS.gapMs),
+    );
     return new Promise((resolve) => this.jobs.push({ src, resolve, signal: opts.signal }));
   }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TelephoneEventReceiver, parseTelephoneEvent, writeTelephoneEvent, type ReceivedDigit } from './rfc4733.js';
+import {
+  TelephoneEventReceiver,
+  parseTelephoneEvent,
+  writeTelephoneEvent,
+  type ReceivedDigit,
+} from './rfc4733.js';
 import { MUTE, TelephoneEventSender, type EventPacket } from './te-sender.js';
 
 function pl(event: number, end: boolean, duration: number): Uint8Array {
@@ -22,7 +27,12 @@ function sippDigit(rx: TelephoneEventReceiver, ev: number, ts: number, now: numb
 
 describe('telephone-event payload', () => {
   it('round-trips', () => {
-    expect(parseTelephoneEvent(pl(11, true, 800))).toEqual({ event: 11, end: true, volume: 10, duration: 800 });
+    expect(parseTelephoneEvent(pl(11, true, 800))).toEqual({
+      event: 11,
+      end: true,
+      volume: 10,
+      duration: 800,
+    });
     expect(parseTelephoneEvent(new Uint8Array(3))).toBeNull();
   });
 });
@@ -38,7 +48,10 @@ describe('TelephoneEventReceiver', () => {
     const { rx, got } = recv();
     sippDigit(rx, 5, 43200, 0);
     sippDigit(rx, 5, 43200, 500);
-    expect(got.map((d) => [d.digit, d.at])).toEqual([['5', 0], ['5', 500]]);
+    expect(got.map((d) => [d.digit, d.at])).toEqual([
+      ['5', 0],
+      ['5', 500],
+    ]);
   });
 
   it('a late end packet of an older event is ignored', () => {
@@ -58,10 +71,13 @@ describe('TelephoneEventReceiver', () => {
     rx.poll(1000);
     expect(got.map((d) => d.digit)).toEqual(['3']);
     rx.poll(1300);
-    expect(got.map((d) => [d.digit, d.durationMs])).toEqual([['3', 80], ['4', 50]]);
+    expect(got.map((d) => [d.digit, d.durationMs])).toEqual([
+      ['3', 80],
+      ['4', 50],
+    ]);
   });
 
-  it('a long event continues under a new timestamp (RFC 4733 §2.5.1.3)', () => {
+  it('a long event continues under a new timestamp (RFC 4733 §2.5.1)', () => {
     const { rx, got } = recv();
     rx.onPacket(0, true, pl(9, false, 0), 0);
     rx.onPacket(0, false, pl(9, false, 0xffff), 10);
@@ -96,8 +112,12 @@ describe('TelephoneEventSender', () => {
 
     // The receiver reports what the sender produced, once per digit.
     const { rx, got } = recv();
-    for (const p of pkts) rx.onPacket(p.ts, p.marker, pl(p.payload.event, p.payload.end, p.payload.duration), 0);
-    expect(got.map((d) => [d.digit, d.durationMs])).toEqual([['1', 200], ['2', 200]]);
+    for (const p of pkts)
+      rx.onPacket(p.ts, p.marker, pl(p.payload.event, p.payload.end, p.payload.duration), 0);
+    expect(got.map((d) => [d.digit, d.durationMs])).toEqual([
+      ['1', 200],
+      ['2', 200],
+    ]);
   });
 
   it('clear resolves pending sends', async () => {

@@ -28,11 +28,16 @@ export interface TelephoneEvent {
   duration: number;
 }
 
-/** Parse the 4-byte payload; null when too short. Extra bytes (redundant events, §2.4.2) are ignored. */
+/** Parse the 4-byte payload; null when too short. Extra bytes (redundant events) are ignored. */
 export function parseTelephoneEvent(p: Uint8Array): TelephoneEvent | null {
   if (p.length < 4) return null;
   const b1 = p[1] as number;
-  return { event: p[0] as number, end: (b1 & 0x80) !== 0, volume: b1 & 0x3f, duration: ((p[2] as number) << 8) | (p[3] as number) };
+  return {
+    event: p[0] as number,
+    end: (b1 & 0x80) !== 0,
+    volume: b1 & 0x3f,
+    duration: ((p[2] as number) << 8) | (p[3] as number),
+  };
 }
 
 /** Write the 4-byte payload into `out` at `off`. */
@@ -54,7 +59,7 @@ export interface ReceivedDigit {
 interface Current {
   ts: number;
   event: number;
-  /** Duration of earlier segments of a long event (§2.5.1.3). */
+  /** Duration of earlier segments of a long event (RFC 4733 §2.5.1). */
   base: number;
   duration: number;
   at: number;
@@ -79,13 +84,13 @@ export class TelephoneEventReceiver {
     if (!e) return;
     const cur = this.cur;
     if (cur && ts === cur.ts && !(marker && cur.ended)) {
-      // An update or a repeated end packet of the current event (§2.5.2.1).
+      // An update or a repeated end packet of the current event (RFC 4733 §2.5.2).
       if (cur.ended || e.event !== cur.event) return;
       this.update(cur, e, now);
       return;
     }
     if (cur && !cur.ended && !marker && e.event === cur.event && isContinuation(cur, ts)) {
-      // A long event continues under a new timestamp once its duration would overflow 16 bits (§2.5.1.3).
+      // A long event continues under a new timestamp once its duration would overflow 16 bits (RFC 4733 §2.5.1).
       cur.base += (ts - cur.ts) >>> 0;
       cur.ts = ts;
       this.update(cur, e, now);
@@ -97,7 +102,15 @@ export class TelephoneEventReceiver {
     }
     // A late repeat of an earlier event's end packet (reordered behind a newer event).
     if (!marker && this.recent.includes(ts)) return;
-    const next: Current = { ts, event: e.event, base: 0, duration: e.duration, at: now, lastUpdate: now, ended: false };
+    const next: Current = {
+      ts,
+      event: e.event,
+      base: 0,
+      duration: e.duration,
+      at: now,
+      lastUpdate: now,
+      ended: false,
+    };
     this.cur = next;
     if (e.end) this.finish(next);
   }
@@ -125,7 +138,11 @@ export class TelephoneEventReceiver {
     if (this.recent.length > 4) this.recent.shift();
     const digit = eventToDigit(cur.event);
     if (digit === undefined) return;
-    this.report({ digit, durationMs: Math.round(((cur.base + cur.duration) * 1000) / SAMPLE_RATE), at: cur.at });
+    this.report({
+      digit,
+      durationMs: Math.round(((cur.base + cur.duration) * 1000) / SAMPLE_RATE),
+      at: cur.at,
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * RFC 4733 send side, driven by the leg's 20 ms tick: the first packet carries the marker bit (§2.5.1.1),
- * updates follow every 50 ms on average (§2.5.1.2), and the end packet goes out three times (§2.5.1.4), all
+ * RFC 4733 send side, driven by the leg's 20 ms tick: the first packet carries the marker bit,
+ * updates follow every 50 ms on average, and the end packet goes out three times (RFC 4733 §2.5.1), all
  * under the event's start timestamp. Digits queue; each sendDtmf call resolves when its digits are out.
  */
 import { FRAME_SAMPLES, SAMPLE_RATE } from '../types.js';
@@ -47,10 +47,14 @@ export class TelephoneEventSender {
   private gapLeft = 0;
 
   /** Queue `digits`; unknown characters are skipped. Resolves once sent (or aborted / cleared). */
-  send(digits: string, opts: { durationMs?: number; gapMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  send(
+    digits: string,
+    opts: { durationMs?: number; gapMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
     const events = [...digits].map(digitToEvent).filter((e): e is number => e !== undefined);
     if (events.length === 0 || opts.signal?.aborted) return Promise.resolve();
-    const durationMs = Math.max(40, opts.durationMs ?? DTMF_DEFAULTS.durationMs);
+    // One segment only: the 16-bit duration field caps an event at 0xFFFF units (~8.2 s, RFC 4733 §2.5.1).
+    const durationMs = Math.min(8000, Math.max(40, opts.durationMs ?? DTMF_DEFAULTS.durationMs));
     const gapMs = Math.max(0, opts.gapMs ?? DTMF_DEFAULTS.gapMs);
     return new Promise((resolve) => {
       this.jobs.push({
@@ -63,7 +67,7 @@ export class TelephoneEventSender {
     });
   }
 
-  /** True while an event is being sent (the leg then suppresses audio, §2.5.1.5 of RFC 4733 aside). */
+  /** True while an event is being sent (the leg sends no audio meanwhile: the event stands for the tone). */
   get busy(): boolean {
     return this.active !== null;
   }
@@ -119,7 +123,11 @@ export class TelephoneEventSender {
     // Advance by the nominal interval so 20 ms ticks average one update per 50 ms.
     if (!first) a.lastUpdateMs += UPDATE_MS;
     const duration = Math.min(covered, job.durationSamples);
-    const pkt: EventPacket = { marker: first, ts: a.ts, payload: { event: a.event, end: done, volume: DTMF_DEFAULTS.volume, duration } };
+    const pkt: EventPacket = {
+      marker: first,
+      ts: a.ts,
+      payload: { event: a.event, end: done, volume: DTMF_DEFAULTS.volume, duration },
+    };
     if (done) {
       a.endsSent++;
       if (a.endsSent >= END_REPEATS) this.completeEvent(job);

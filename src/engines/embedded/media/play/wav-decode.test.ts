@@ -8,7 +8,7 @@ function makeWav(rate: number, bitDepth: string, channels: number, freq: number,
   const n = Math.round((rate * ms) / 1000);
   const chans: number[][] = [];
   for (let c = 0; c < channels; c++) {
-    const a: number[] = new Array(n);
+    const a: number[] = new Array<number>(n);
     for (let i = 0; i < n; i++) {
       const x = amp * Math.sin((2 * Math.PI * freq * i) / rate);
       if (bitDepth === '32f') a[i] = x;

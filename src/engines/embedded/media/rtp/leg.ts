@@ -12,16 +12,29 @@ import { InbandDtmfSender } from '../dtmf/inband-sender.js';
 import { writeTelephoneEvent } from '../dtmf/rfc4733.js';
 import { MUTE, TelephoneEventSender } from '../dtmf/te-sender.js';
 import {
-  FRAME_SAMPLES, STATIC_PT, type AudioInfo, type CodecName, type DtmfEvent, type FrameSource, type MediaDirection,
-  type RtpLeg, type RtpLegOptions, type RtpPacket, type SendDtmfOptions,
+  FRAME_SAMPLES,
+  STATIC_PT,
+  type AudioInfo,
+  type CodecName,
+  type DtmfEvent,
+  type FrameSource,
+  type MediaDirection,
+  type RtpLeg,
+  type RtpLegOptions,
+  type RtpPacket,
+  type SendDtmfOptions,
 } from '../types.js';
 import { RTP_HEADER_SIZE, writeRtpHeader } from './packet.js';
 import type { BoundPair } from './port-pool.js';
 import { RtpReceiver, type ReceiveStats } from './receiver.js';
+import { RtcpReporter } from './rtcp.js';
 
 /** What a leg needs from its engine. */
 export interface LegHost {
-  pacer: { add(p: { tick(scheduled: number): void }): void; remove(p: { tick(scheduled: number): void }): void };
+  pacer: {
+    add(p: { tick(scheduled: number): void }): void;
+    remove(p: { tick(scheduled: number): void }): void;
+  };
   /** Called once when the leg closes (returns the port to the pool). */
   released(leg: UdpRtpLeg): void;
 }
@@ -30,6 +43,9 @@ export interface LegHost {
 export interface SendStats {
   packets: number;
   bytes: number;
+  /** RTP payload octets (the SR's sender octet count). */
+  payloadOctets: number;
+  rtcpPackets: number;
   dtmfPackets: number;
   errors: number;
 }
@@ -68,10 +84,24 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
   private readonly te = new TelephoneEventSender();
   private readonly inbandTx = new InbandDtmfSender();
   private readonly rx: RtpReceiver;
-  private readonly sent: SendStats = { packets: 0, bytes: 0, dtmfPackets: 0, errors: 0 };
+  private readonly sent: SendStats = {
+    packets: 0,
+    bytes: 0,
+    payloadOctets: 0,
+    rtcpPackets: 0,
+    dtmfPackets: 0,
+    errors: 0,
+  };
+  private readonly rtcpEvery: number;
+  private rtcpTicks: number;
+  private readonly reporter: RtcpReporter;
   private readonly silence = new Uint8Array(FRAME_SAMPLES);
 
-  constructor(pair: BoundPair, private readonly host: LegHost, opts: RtpLegOptions = {}) {
+  constructor(
+    pair: BoundPair,
+    private readonly host: LegHost,
+    opts: RtpLegOptions = {},
+  ) {
     super();
     this.id = `rtp-${++legCounter}-${pair.port}`;
     this.rtp = pair.rtp;
@@ -82,6 +112,10 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     this.pt = STATIC_PT[this.codecName];
     this.silence.fill(SILENCE_BYTE[this.codecName]);
     this.mediaTimeoutMs = opts.mediaTimeoutMs ?? 0;
+    this.rtcpEvery = Math.round((opts.rtcpIntervalMs ?? 5000) / 20);
+    // Start at a random point of the interval so thousands of legs do not report in the same tick (§6.2).
+    this.rtcpTicks = Math.floor(Math.random() * Math.max(1, this.rtcpEvery));
+    this.reporter = new RtcpReporter(`callflow-${this.ssrc.toString(16)}@${this.localAddress}`);
     this.rx = new RtpReceiver(
       {
         learned: (address, port) => {
@@ -99,7 +133,8 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     this.rx.setInband(opts.inbandDtmf ?? false);
     this.rtp.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
       try {
-        if (!this.closed) this.rx.onDatagram(msg, rinfo.address, rinfo.port, performance.now(), this.receiving);
+        if (!this.closed)
+          this.rx.onDatagram(msg, rinfo.address, rinfo.port, performance.now(), this.receiving);
       } catch {
         // A listener's fault must not take the socket down; the packet is simply lost.
       }
@@ -168,7 +203,9 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
 
   sendDtmf(digits: string, opts: SendDtmfOptions = {}): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.rx.telephoneEventPt !== undefined ? this.te.send(digits, opts) : this.inbandTx.send(digits, opts);
+    return this.rx.telephoneEventPt !== undefined
+      ? this.te.send(digits, opts)
+      : this.inbandTx.send(digits, opts);
   }
 
   setDirection(dir: MediaDirection): void {
@@ -240,9 +277,31 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     return s;
   }
 
+  private sendRtcp(): void {
+    const remote = this.remote;
+    if (!remote || remote.port >= 65535) return;
+    const pkt = this.reporter.build(
+      {
+        ssrc: this.ssrc,
+        rtpTs: this.ts,
+        packets: this.sent.packets,
+        octets: this.sent.payloadOctets,
+        sending: this.sending,
+      },
+      this.receiving ? this.rx.reception() : null,
+    );
+    this.sent.rtcpPackets++;
+    try {
+      this.rtcp.send(pkt, remote.port + 1, remote.address);
+    } catch {
+      this.sent.errors++;
+    }
+  }
+
   private transmit(buf: Buffer, remote: { address: string; port: number }): void {
     this.sent.packets++;
     this.sent.bytes += buf.length;
+    this.sent.payloadOctets += buf.length - RTP_HEADER_SIZE;
     try {
       // No callback: Node then completes a synchronous send without allocating a completion; failures
       // arrive as the socket's 'error' event, which counts them.
@@ -268,6 +327,10 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
 
   private housekeeping(now: number): void {
     this.rx.poll(now);
+    if (this.rtcpEvery > 0 && ++this.rtcpTicks >= this.rtcpEvery) {
+      this.rtcpTicks = 0;
+      this.sendRtcp();
+    }
     if (this.mediaTimeoutMs <= 0 || !this.receiving) return;
     const silentFor = now - this.rx.lastPacketAt;
     if (silentFor < this.mediaTimeoutMs) this.timedOut = false;

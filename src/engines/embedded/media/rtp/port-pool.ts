@@ -93,7 +93,7 @@ export function literalLookup(
 
 function bindSocket(address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup as never });
+    const s = createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup });
     const onError = (err: Error): void => {
       s.close();
       reject(err);

@@ -24,7 +24,8 @@ function setup(): { rx: RtpReceiver; audio: AudioInfo[]; digits: DtmfEvent[]; le
   return { rx, audio, digits, learned };
 }
 
-const audioPkt = (seq: number, ssrc = 1, len = 160): Buffer => buildRtp({ payloadType: 0, sequence: seq, timestamp: seq * 160, ssrc }, new Uint8Array(len).fill(0xff));
+const audioPkt = (seq: number, ssrc = 1, len = 160): Buffer =>
+  buildRtp({ payloadType: 0, sequence: seq, timestamp: seq * 160, ssrc }, new Uint8Array(len).fill(0xff));
 
 describe('SeqTracker', () => {
   it('classifies in-order, loss, late, duplicate, wrap and restart', () => {
@@ -53,7 +54,14 @@ describe('RtpReceiver', () => {
 
   it('rechunks 30 ms packets into 20 ms frames', () => {
     const { rx, audio } = setup();
-    for (let s = 0; s < 4; s++) rx.onDatagram(buildRtp({ payloadType: 0, sequence: s, timestamp: s * 240, ssrc: 1 }, new Uint8Array(240)), 'h', 1, 0, true);
+    for (let s = 0; s < 4; s++)
+      rx.onDatagram(
+        buildRtp({ payloadType: 0, sequence: s, timestamp: s * 240, ssrc: 1 }, new Uint8Array(240)),
+        'h',
+        1,
+        0,
+        true,
+      );
     expect(audio.map((a) => a.ts)).toEqual([0, 160, 320, 480, 640, 800]);
   });
 
@@ -97,18 +105,25 @@ describe('RtpReceiver robustness', () => {
     const { rx } = setup();
     rx.setInband(true);
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 0, maxLength: 400 }), fc.boolean(), fc.boolean(), (bytes, rtpish, receiving) => {
-        const b = Buffer.from(bytes);
-        // Half the cases look like RTP v2 so the deeper paths (events, decode, rechunk) are reached.
-        if (rtpish && b.length > 1) {
-          b[0] = 0x80 | ((b[0] as number) & 0x3f);
-          b[1] = ((b[1] as number) & 0x80) | [0, 8, 13, 101][(b[1] as number) & 3]!;
-        }
-        rx.onDatagram(b, '10.0.0.1', 4000, performance.now(), receiving);
-        rx.poll(performance.now());
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 400 }),
+        fc.boolean(),
+        fc.boolean(),
+        (bytes, rtpish, receiving) => {
+          const b = Buffer.from(bytes);
+          // Half the cases look like RTP v2 so the deeper paths (events, decode, rechunk) are reached.
+          if (rtpish && b.length > 1) {
+            b[0] = 0x80 | ((b[0] as number) & 0x3f);
+            b[1] = ((b[1] as number) & 0x80) | [0, 8, 13, 101][(b[1] as number) & 3]!;
+          }
+          rx.onDatagram(b, '10.0.0.1', 4000, performance.now(), receiving);
+          rx.poll(performance.now());
+        },
+      ),
       { numRuns: 3000 },
     );
-    expect(rx.stats.packets + rx.stats.invalid + rx.stats.rtcp + rx.stats.badPayloadType + rx.stats.foreignSsrc).toBeGreaterThan(0);
+    expect(
+      rx.stats.packets + rx.stats.invalid + rx.stats.rtcp + rx.stats.badPayloadType + rx.stats.foreignSsrc,
+    ).toBeGreaterThan(0);
   });
 });

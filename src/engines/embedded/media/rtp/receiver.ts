@@ -6,7 +6,16 @@
 import { decodeInto } from '../codec/g711.js';
 import { GoertzelDetector } from '../dtmf/goertzel.js';
 import { TelephoneEventReceiver, type ReceivedDigit } from '../dtmf/rfc4733.js';
-import { DtmfMode, FRAME_SAMPLES, SAMPLE_RATE, STATIC_PT, type AudioInfo, type CodecName, type DtmfEvent, type RtpPacket } from '../types.js';
+import {
+  DtmfMode,
+  FRAME_SAMPLES,
+  SAMPLE_RATE,
+  STATIC_PT,
+  type AudioInfo,
+  type CodecName,
+  type DtmfEvent,
+  type RtpPacket,
+} from '../types.js';
 import { isRtcp, parseRtp } from './packet.js';
 import { SeqTracker, SeqVerdict, type SeqStats } from './seq-tracker.js';
 
@@ -63,10 +72,21 @@ export class RtpReceiver {
   lastPacketAt: number;
   readonly stats: ReceiveStats;
 
-  constructor(private readonly sink: ReceiverSink, now: number) {
+  constructor(
+    private readonly sink: ReceiverSink,
+    now: number,
+  ) {
     this.lastPacketAt = now;
     this.stats = Object.assign(this.seq.stats, {
-      packets: 0, bytes: 0, invalid: 0, rtcp: 0, badPayloadType: 0, foreignSsrc: 0, ssrcChanges: 0, remoteChanges: 0, dtmf: 0,
+      packets: 0,
+      bytes: 0,
+      invalid: 0,
+      rtcp: 0,
+      badPayloadType: 0,
+      foreignSsrc: 0,
+      ssrcChanges: 0,
+      remoteChanges: 0,
+      dtmf: 0,
     });
     this.te = new TelephoneEventReceiver((d) => this.digit(d, DtmfMode.Rfc4733));
   }
@@ -77,7 +97,10 @@ export class RtpReceiver {
       this.inband = new GoertzelDetector((d) => {
         const det = this.inband;
         const backMs = det ? ((det.position - d.startSample) * 1000) / SAMPLE_RATE : 0;
-        this.digit({ digit: d.digit, durationMs: d.durationMs, at: performance.now() - backMs }, DtmfMode.Inband);
+        this.digit(
+          { digit: d.digit, durationMs: d.durationMs, at: performance.now() - backMs },
+          DtmfMode.Inband,
+        );
       });
     } else if (!on) this.inband = null;
   }
@@ -86,6 +109,25 @@ export class RtpReceiver {
   unlatch(): void {
     this.latch = null;
     this.seq.forget();
+  }
+
+  /** What an RTCP report block needs about the latched source (RFC 3550 §6.4.1); null before any packet. */
+  reception(): {
+    ssrc: number;
+    extendedMax: number;
+    expected: number;
+    received: number;
+    jitter: number;
+  } | null {
+    const l = this.latch;
+    if (!l || this.seq.extendedMax < 0) return null;
+    return {
+      ssrc: l.ssrc,
+      extendedMax: this.seq.extendedMax,
+      expected: this.seq.expected,
+      received: this.stats.received,
+      jitter: this.stats.jitter,
+    };
   }
 
   /** Periodic housekeeping from the pacer tick. */
@@ -118,7 +160,7 @@ export class RtpReceiver {
     if (!receiving) return;
     const verdict = this.seq.check(pkt.sequence, pkt.marker);
     if (isEvent) {
-      // Repeats are the protocol's redundancy (RFC 4733 §2.5.1.4): the event state machine de-duplicates them.
+      // Repeats are the protocol's redundancy (RFC 4733 §2.5.1): the event state machine de-duplicates them.
       this.sawEvents = true;
       this.te.onPacket(pkt.timestamp, pkt.marker, pkt.payload, now);
       return;

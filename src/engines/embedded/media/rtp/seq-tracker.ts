@@ -6,7 +6,13 @@
  */
 
 /** How a packet relates to the ones seen before. */
-export const SeqVerdict = { First: 'first', InOrder: 'in-order', Duplicate: 'duplicate', Late: 'late', Restart: 'restart' } as const;
+export const SeqVerdict = {
+  First: 'first',
+  InOrder: 'in-order',
+  Duplicate: 'duplicate',
+  Late: 'late',
+  Restart: 'restart',
+} as const;
 /** One verdict. */
 export type SeqVerdict = (typeof SeqVerdict)[keyof typeof SeqVerdict];
 
@@ -31,6 +37,10 @@ export interface SeqStats {
 /** Sequence tracker for the latched source. */
 export class SeqTracker {
   private maxSeq = -1;
+  /** Sequence number wraps times 65536 (RFC 3550 A.1 `cycles`). */
+  private cycles = 0;
+  /** First sequence number of the current run (A.1 `base_seq`). */
+  private baseSeq = 0;
   /** Slot seq % WINDOW holds the last sequence number received there (-1: none). */
   private readonly seen = new Int32Array(WINDOW).fill(-1);
   private transit: number | undefined;
@@ -52,6 +62,7 @@ export class SeqTracker {
     if (delta < MAX_DROPOUT) {
       s.received++;
       s.lost += delta - 1;
+      if (seq < this.maxSeq) this.cycles += 0x10000;
       this.seen[seq & (WINDOW - 1)] = seq;
       this.maxSeq = seq;
       return SeqVerdict.InOrder;
@@ -90,11 +101,24 @@ export class SeqTracker {
   /** Forget the source (SSRC change). */
   forget(): void {
     this.maxSeq = -1;
+    this.cycles = 0;
     this.seen.fill(-1);
     this.transit = undefined;
   }
 
+  /** Extended highest sequence number received (RFC 3550 §6.4.1); -1 before any packet. */
+  get extendedMax(): number {
+    return this.maxSeq < 0 ? -1 : this.cycles + this.maxSeq;
+  }
+
+  /** Packets expected since the current run began (A.3). */
+  get expected(): number {
+    return this.maxSeq < 0 ? 0 : this.cycles + this.maxSeq - this.baseSeq + 1;
+  }
+
   private reset(seq: number): void {
+    this.cycles = 0;
+    this.baseSeq = seq;
     this.maxSeq = seq;
     this.seen.fill(-1);
     this.seen[seq & (WINDOW - 1)] = seq;

@@ -50,7 +50,11 @@ export function readRemoteAudio(sdp: string, accept: readonly CodecName[] = ['PC
     throw new SdpError(SdpErrorCode.Parse, `unreadable SDP: ${(err as Error).message}`);
   }
   const media = Array.isArray(s.media) ? s.media : [];
-  const lines = media.map((m) => ({ type: m.type, protocol: m.protocol, payloads: String(m.payloads ?? '') }));
+  const lines = media.map((m) => ({
+    type: m.type,
+    protocol: m.protocol,
+    payloads: String(m.payloads ?? ''),
+  }));
   const audio = media.map((m, i) => ({ m, i })).filter(({ m }) => m.type === 'audio');
   if (audio.length === 0) throw new SdpError(SdpErrorCode.NoAudio, 'SDP has no audio stream');
   let lastReason: SdpError = new SdpError(SdpErrorCode.Rejected, 'every audio stream is rejected (port 0)');
@@ -60,7 +64,12 @@ export function readRemoteAudio(sdp: string, accept: readonly CodecName[] = ['PC
       lastReason = new SdpError(SdpErrorCode.NoCommonCodec, `unsupported transport ${m.protocol} (no SRTP)`);
       continue;
     }
-    const pts = String(m.payloads ?? '').trim().split(/\s+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n));
+    const pts = String(m.payloads ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+      .filter((n) => Number.isInteger(n));
     let chosen: { codec: CodecName; pt: number } | undefined;
     let te: number | undefined;
     for (const pt of pts) {
@@ -69,12 +78,15 @@ export function readRemoteAudio(sdp: string, accept: readonly CodecName[] = ['PC
       else if (c && !chosen && accept.includes(c)) chosen = { codec: c, pt };
     }
     if (!chosen) {
-      lastReason = new SdpError(SdpErrorCode.NoCommonCodec, `no common codec: offered [${pts.join(' ')}], we accept ${accept.join('/')}`);
+      lastReason = new SdpError(
+        SdpErrorCode.NoCommonCodec,
+        `no common codec: offered [${pts.join(' ')}], we accept ${accept.join('/')}`,
+      );
       continue;
     }
     const address = m.connection?.ip ?? s.connection?.ip;
     if (!address) throw new SdpError(SdpErrorCode.NoAddress, 'SDP has no c= line for the audio stream');
-    const dir = (m.direction ?? s.direction ?? 'sendrecv') as MediaDirection;
+    const dir = m.direction ?? s.direction ?? 'sendrecv';
     return {
       index: i,
       lines,
@@ -113,11 +125,19 @@ export interface LocalSdp {
 /** Write our SDP (a=ptime:20, telephone-event 0-15 as RFC 4733 §7.1.1 suggests). */
 export function writeLocalSdp(o: LocalSdp): string {
   const ip = o.address.includes(':') ? 'IP6' : 'IP4';
-  const out = ['v=0', `o=callflow ${o.sessionId} ${o.version} IN ${ip} ${o.address}`, 's=callflow', `c=IN ${ip} ${o.address}`, 't=0 0'];
+  const out = [
+    'v=0',
+    `o=callflow ${o.sessionId} ${o.version} IN ${ip} ${o.address}`,
+    's=callflow',
+    `c=IN ${ip} ${o.address}`,
+    't=0 0',
+  ];
   const audio = (): void => {
     const pts = o.codecs.map((c) => STATIC_PT[c]);
     const te = o.telephoneEventPt;
-    out.push(`m=audio ${o.port} RTP/AVP ${[...pts, ...(te !== undefined ? [te] : [])].join(' ')}`);
+    // An answer keeps the offer's transport (RFC 3264 §6): RTP/AVPF offers get RTP/AVPF back.
+    const proto = o.index !== undefined ? (o.offerLines?.[o.index]?.protocol ?? 'RTP/AVP') : 'RTP/AVP';
+    out.push(`m=audio ${o.port} ${proto} ${[...pts, ...(te !== undefined ? [te] : [])].join(' ')}`);
     for (const c of o.codecs) out.push(`a=rtpmap:${STATIC_PT[c]} ${c}/8000`);
     if (te !== undefined) out.push(`a=rtpmap:${te} telephone-event/8000`, `a=fmtp:${te} 0-15`);
     out.push('a=ptime:20', `a=${o.direction}`);

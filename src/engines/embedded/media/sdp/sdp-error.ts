@@ -14,7 +14,10 @@ export type SdpErrorCode = (typeof SdpErrorCode)[keyof typeof SdpErrorCode];
 /** Thrown by answer / PendingOffer.complete; `sipStatus` is what the caller should reply. */
 export class SdpError extends Error {
   readonly sipStatus = 488 as const;
-  constructor(readonly code: SdpErrorCode, message: string) {
+  constructor(
+    readonly code: SdpErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'SdpError';
   }

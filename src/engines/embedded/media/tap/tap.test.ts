@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeLeg, concat, sineFrame } from '../../../../../test/media/support/fake-leg.js';
 import { goertzel } from '../play/pcm.js';
-import { AudioTap } from './tap.js';
+import { AudioTap, type TapFrame } from './tap.js';
 
 function ramp(from: number, n: number): Int16Array {
   return Int16Array.from({ length: n }, (_, i) => from + i);
@@ -77,7 +77,7 @@ describe('AudioTap', () => {
     leg.receive(sineFrame(400, 160));
     const f = await first;
     expect(f.done).toBe(false);
-    expect(f.value?.pcm.length).toBe(160);
+    expect((f.value as TapFrame | undefined)?.pcm.length).toBe(160);
     expect(got).toHaveLength(2);
     expect((got[1] as number) >= (got[0] as number)).toBe(true);
     tap.close();

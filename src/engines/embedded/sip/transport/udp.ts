@@ -59,13 +59,19 @@ export class UdpTransport {
       return;
     }
     this.inFlight++;
-    s.send(data, port, address, (err) => {
+    const done = (err: Error | null): void => {
       if (--this.inFlight === 0) for (const fn of this.drained.splice(0)) fn();
       if (err) {
         this.sendErrors++;
         onError?.(err);
       }
-    });
+    };
+    try {
+      s.send(data, port, address, done);
+    } catch (err) {
+      // A bad destination (e.g. port 0) throws synchronously; it is a send error like any other.
+      done(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /** Closes the socket once queued datagrams are out (a final response or BYE sent just before must not be lost). */

@@ -1,0 +1,165 @@
+/**
+ * Grammar pieces shared by declarations and statements: doc blocks, typed fields (request shapes, start
+ * parameters), step arguments and transitions. Split from parser.ts to keep each file to one part of the grammar.
+ */
+import type { ArgAst, Expr, FieldAst, TransitionAst, TypeAst } from './ast.js';
+import { ExpressionParser } from './parser-expr.js';
+import { span } from './ranges.js';
+import { argDecl, normalizeArgValue } from './step-args.js';
+import * as T from './tokens.js';
+
+const BASE_TYPES = ['string', 'number', 'boolean', 'object', 'array', 'any'] as const;
+
+/** Parser base holding the declaration-level helper rules. */
+export abstract class DeclParser extends ExpressionParser {
+  /** Indented string lines under a declaration: its documentation. */
+  readonly docBlock = this.RULE('docBlock', (): string => {
+    const lines: string[] = [];
+    this.CONSUME(T.Indent);
+    this.AT_LEAST_ONE(() => {
+      const s = this.CONSUME(T.StringLiteral);
+      this.CONSUME(T.Newline);
+      this.ACTION(() => lines.push(this.plainString(s, 'a doc string')));
+    });
+    this.CONSUME(T.Dedent);
+    return lines.join('\n');
+  });
+
+  /** `name?: type = default` in a request block or a start parameter list. */
+  readonly field = this.RULE('field', (): FieldAst => {
+    const name = this.CONSUME(T.Name);
+    const q = this.OPTION(() => this.CONSUME(T.Question));
+    this.CONSUME(T.Colon);
+    const type = this.SUBRULE(this.type) ?? { kind: 'base', name: 'any', range: this.hole().range };
+    const value = this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      return this.SUBRULE(this.expression);
+    });
+    return this.ACTION(() => {
+      const f: FieldAst = { name: this.ident(name), type, optional: q !== undefined, range: span(this.r(name), value?.range ?? type.range) };
+      if (value) f.default = value;
+      return f;
+    });
+  });
+
+  /** `string`, `"inbound"`, or a union `string | number`. */
+  readonly type = this.RULE('type', (): TypeAst => {
+    const types: TypeAst[] = [];
+    const first = this.SUBRULE(this.typeAtom);
+    this.ACTION(() => first && types.push(first));
+    this.MANY(() => {
+      this.CONSUME(T.Pipe);
+      const next = this.SUBRULE2(this.typeAtom);
+      this.ACTION(() => next && types.push(next));
+    });
+    return this.ACTION(() => {
+      if (types.length === 1) return types[0]!;
+      if (types.length === 0) return { kind: 'base', name: 'any', range: this.hole().range };
+      return { kind: 'union', types, range: span(types[0]!.range, types[types.length - 1]!.range) };
+    });
+  });
+
+  /** One member of a type: a base type name or a string literal. */
+  readonly typeAtom = this.RULE('typeAtom', (): TypeAst =>
+    this.OR([
+      {
+        ALT: () => {
+          const n = this.CONSUME(T.Name);
+          return this.ACTION((): TypeAst => {
+            if (!(BASE_TYPES as readonly string[]).includes(n.image)) {
+              this.report('CF2011', `unknown type '${n.image}'`, this.r(n), `use ${BASE_TYPES.join(', ')} or a "literal"`);
+            }
+            return { kind: 'base', name: n.image as (typeof BASE_TYPES)[number], range: this.r(n) };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const s = this.CONSUME(T.StringLiteral);
+          return this.ACTION((): TypeAst => ({ kind: 'literal', value: this.plainString(s, 'a literal type'), range: this.r(s) }));
+        },
+      },
+    ]),
+  );
+
+  /** `name value` pairs and flags, shaped by the current step's catalog entry (see ParserSupport gates). */
+  readonly namedArgs = this.RULE('namedArgs', (): ArgAst[] => {
+    const args: ArgAst[] = [];
+    this.MANY(() => {
+      const name = this.CONSUME(T.Name);
+      const value = this.OPTION({
+        GATE: () => this.valueGate(name.image),
+        DEF: () => this.SUBRULE(this.expression),
+      });
+      this.ACTION(() => {
+        const id = this.ident(name);
+        const decl = argDecl(this.step, name.image);
+        if (!value && decl && decl.flag !== true) {
+          this.report('CF2018', `'${name.image}' needs a value`, id.range, `write \`${name.image} <value>\``);
+        }
+        const v: Expr = value ?? (decl && decl.flag !== true ? { kind: 'null', range: id.range } : { kind: 'bool', value: true, range: id.range });
+        args.push({ name: id, value: normalizeArgValue(decl, v), range: span(id.range, v.range) });
+      });
+    });
+    return args;
+  });
+
+  // ------------------------------------------------------------------------------------------- transitions
+
+  readonly transition = this.RULE('transition', (): TransitionAst => {
+    const arrow = this.CONSUME(T.Arrow);
+    const tail = this.tr(this.SUBRULE(this.transitionTail));
+    return this.ACTION(() => ({ ...tail, range: span(this.r(arrow), tail.range) }));
+  });
+
+  /** `target [max N [else -> other]]`. */
+  readonly transitionTail = this.RULE('transitionTail', (): TransitionAst => {
+    const target = this.CONSUME(T.Name);
+    const t = this.ACTION((): TransitionAst => ({ target: this.ident(target), range: this.r(target) }));
+    this.OPTION(() => {
+      this.CONSUME(T.Max);
+      const n = this.CONSUME(T.NumberLiteral);
+      this.ACTION(() => {
+        const value = Number(n.image);
+        if (!Number.isInteger(value) || value < 1) this.report('CF2017', "'max' needs a whole number of times, at least 1", this.r(n));
+        t.max = { value, range: this.r(n) };
+        t.range = span(t.range, this.r(n));
+      });
+      this.OPTION2(() => {
+        this.CONSUME(T.Else);
+        const e = this.tr(this.SUBRULE(this.transition));
+        this.ACTION(() => {
+          t.else = e;
+          t.range = span(t.range, e.range);
+        });
+      });
+    });
+    return t;
+  });
+
+  /** A transition as YAML writes it: `target`, `-> target`, `ask max 3 else goodbye`. */
+  readonly looseTransition = this.RULE('looseTransition', (): TransitionAst => {
+    const arrow = this.OPTION(() => this.CONSUME(T.Arrow));
+    const target = this.CONSUME(T.Name);
+    const t = this.ACTION((): TransitionAst => ({ target: this.ident(target), range: span(arrow ? this.r(arrow) : this.r(target), this.r(target)) }));
+    this.OPTION2(() => {
+      this.CONSUME(T.Max);
+      const n = this.CONSUME(T.NumberLiteral);
+      this.ACTION(() => {
+        const value = Number(n.image);
+        if (!Number.isInteger(value) || value < 1) this.report('CF2017', "'max' needs a whole number of times, at least 1", this.r(n));
+        t.max = { value, range: this.r(n) };
+        t.range = span(t.range, this.r(n));
+      });
+      this.OPTION3(() => {
+        this.CONSUME(T.Else);
+        const e = this.tr(this.SUBRULE(this.looseTransition));
+        this.ACTION(() => {
+          t.else = e;
+          t.range = span(t.range, e.range);
+        });
+      });
+    });
+    return t;
+  });
+}
