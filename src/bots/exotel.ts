@@ -44,7 +44,7 @@ export const exotel: BotProtocol = {
     const event = msg.event;
     if (typeof event !== 'string') return { kind: 'error', message: "missing 'event'" };
     const sid = field(msg, 'stream_sid', 'streamSid');
-    if (sid !== undefined && sid !== f.streamId) return { kind: 'error', message: `unknown stream_sid '${String(sid)}'` };
+    if (sid !== undefined && sid !== f.streamId) return { kind: 'error', message: `unknown stream_sid '${typeof sid === 'string' ? sid : JSON.stringify(sid)}'` };
     switch (event) {
       case 'media': {
         const media = msg.media;

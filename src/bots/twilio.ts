@@ -36,7 +36,7 @@ export const twilio: BotProtocol = {
     if (!isRecord(msg)) return { kind: 'error', message: 'expected a JSON object' };
     const event = msg.event;
     if (typeof event !== 'string') return { kind: 'error', message: "missing 'event'" };
-    if (msg.streamSid !== undefined && msg.streamSid !== f.streamId) return { kind: 'error', message: `unknown streamSid '${String(msg.streamSid)}'` };
+    if (msg.streamSid !== undefined && msg.streamSid !== f.streamId) return { kind: 'error', message: `unknown streamSid '${typeof msg.streamSid === 'string' ? msg.streamSid : JSON.stringify(msg.streamSid)}'` };
     switch (event) {
       case 'media': {
         const payload = isRecord(msg.media) ? msg.media.payload : undefined;

@@ -109,7 +109,7 @@ function runStream(
         log.warn({ bytes: (data as Buffer).length }, 'bot sent a binary frame; only JSON text frames are accepted');
         return;
       }
-      const text = data.toString();
+      const text = (data as Buffer).toString();
       let msg: unknown;
       try {
         msg = JSON.parse(text);

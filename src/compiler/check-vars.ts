@@ -19,8 +19,8 @@ function readsOf(n: GraphNode): VarRead[] {
   const st = n.st;
   switch (st.op) {
     case 'step':
-      for (const [name, e] of Object.entries(st.args))
-        collectReads(e, out, st.step === 'lookup' && name === 'map' ? RESPONSE : undefined);
+      for (const name in st.args)
+        collectReads(st.args[name]!, out, st.step === 'lookup' && name === 'map' ? RESPONSE : undefined);
       break;
     case 'set':
       collectReads(st.value, out);

@@ -17,6 +17,30 @@ export interface Base {
   offset: number;
 }
 
+let lastText: string | undefined;
+let lastEnd = { line: 0, character: 0 };
+
+/** Where `text` ends (0-based line and column), as `split(/\r\n|\r|\n/)` would count, without splitting. */
+export function textEnd(text: string): { line: number; character: number } {
+  if (text === lastText) return { ...lastEnd };
+  let line = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      start = i + 1;
+    } else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      line++;
+      start = i + 1;
+    }
+  }
+  lastText = text;
+  lastEnd = { line, character: text.length - start };
+  return { ...lastEnd };
+}
+
 /** Tokens ready for the parser, and the lexing problems found. */
 export interface LexResult {
   tokens: IToken[];
@@ -155,9 +179,9 @@ function applyLayout(file: string, text: string, raw: IToken[], diagnostics: Dia
     out.push(t);
   }
   for (const o of openers) diagnostics.push(error('CF1007', `'${o.tok.image}' is not closed`, rangeOf(file, o.tok)));
-  const lines = text.split(/\r\n|\r|\n/);
-  const endLine = lines.length;
-  const endColumn = lines[lines.length - 1]!.length;
+  const end = textEnd(text);
+  const endLine = end.line + 1;
+  const endColumn = end.character;
   const last = out[out.length - 1];
   if (last && last.tokenType !== T.Newline) {
     out.push(createTokenInstance(T.Newline, '', text.length, text.length - 1, endLine, endLine, endColumn + 1, endColumn));

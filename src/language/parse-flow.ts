@@ -2,10 +2,10 @@
  * Entry points of the `.flow` front end. One parser instance serves every parse (Chevrotain analyses the grammar
  * once); interpolations inside strings are parsed after the main parse, with the same instance.
  */
-import type { IRecognitionException, IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import type { Expr, FlowAst, TransitionAst, TypeAst } from './ast.js';
 import type { Diagnostic, SourceRange } from './diagnostics.js';
-import { tokenize, type Base } from './lexer.js';
+import { textEnd, tokenize, type Base } from './lexer.js';
 import { syntaxDiagnostics } from './messages.js';
 import { FlowParser, type FlowParts } from './parser.js';
 import { error, sortDiagnostics } from './ranges.js';
@@ -24,8 +24,7 @@ export interface ParseResult<T> {
 }
 
 function endRange(file: string, text: string): SourceRange {
-  const lines = text.split(/\r\n|\r|\n/);
-  const at = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+  const at = textEnd(text);
   return { file, start: at, end: at };
 }
 
@@ -61,7 +60,7 @@ function parseWith<T>(p: FlowParser, file: string, text: string, base: Base | un
   p.pending = saved;
   const result = rule(p);
   const end = base ? { file, start: { line: base.line, character: base.character + text.length }, end: { line: base.line, character: base.character + text.length } } : endRange(file, text);
-  diags.push(...syntaxDiagnostics(file, p.errors as IRecognitionException[], end), ...p.diags);
+  diags.push(...syntaxDiagnostics(file, p.errors, end), ...p.diags);
   return result;
 }
 
@@ -80,7 +79,7 @@ export function parseFlow(file: string, text: string): ParseResult<FlowAst> {
     p.pending = [];
     p.begin(file, lex.tokens);
     const parts: FlowParts | undefined = p.flowFile();
-    diags.push(...syntaxDiagnostics(file, p.errors as IRecognitionException[], endRange(file, text)), ...p.diags);
+    diags.push(...syntaxDiagnostics(file, p.errors, endRange(file, text)), ...p.diags);
     resolvePending(p, file, diags);
     const ast = parts ? assemble(file, text, parts, diags) : undefined;
     return ast ? { ast, diagnostics: sortDiagnostics(diags) } : { diagnostics: sortDiagnostics(diags) };

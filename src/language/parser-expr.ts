@@ -12,28 +12,41 @@ import { span } from './ranges.js';
 import * as T from './tokens.js';
 
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+const SINGLE_PART = /^(\d+)(ms|h|m|s)$/;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds in a duration literal such as `1m30s`. */
 export function durationMs(text: string): number {
+  // Most literals have one part (`10s`): skip the regex iterator for them.
+  const single = SINGLE_PART.exec(text);
+  if (single) return Number(single[1]) * UNIT_MS[single[2]!]!;
   let ms = 0;
   for (const m of text.matchAll(DURATION_PART)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
   return ms;
 }
 
+/** One `.name` or `[index]` after a primary expression. */
+interface PostfixStep {
+  name?: IToken;
+  index?: Expr;
+  close?: IToken;
+}
+
 /** Parser base holding the expression rules. */
 export abstract class ExpressionParser extends ParserSupport {
   readonly expression = this.RULE('expression', (): Expr => {
-    const operands: Expr[] = [];
+    const first = this.SUBRULE(this.unary);
+    // Most expressions have no operator: their operand lists are only allocated once one appears.
+    let operands: Expr[] | undefined;
     const ops: IToken[] = [];
-    operands.push(this.SUBRULE(this.unary));
     this.MANY(() => {
       ops.push(this.OR(this.binaryAlternatives()));
-      operands.push(this.SUBRULE2(this.unary));
+      (operands ??= [first]).push(this.SUBRULE2(this.unary));
     });
     return this.ACTION(() => {
+      if (!operands) return first ?? this.hole();
       const filled = operands.map((e) => e ?? this.hole());
-      return ops.length === 0 ? filled[0]! : this.foldBinary(filled, ops);
+      return this.foldBinary(filled, ops);
     });
   });
 
@@ -64,29 +77,13 @@ export abstract class ExpressionParser extends ParserSupport {
   readonly postfix = this.RULE('postfix', (): Expr => {
     let e = this.SUBRULE(this.primary);
     this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.Dot);
-            const name = this.CONSUME(T.Word);
-            this.ACTION(() => {
-              const object = e ?? this.hole();
-              e = { kind: 'member', object, name: name.image, range: span(object.range, this.r(name)) };
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.LBracket);
-            const index = this.SUBRULE(this.expression);
-            const close = this.CONSUME(T.RBracket);
-            this.ACTION(() => {
-              const object = e ?? this.hole();
-              e = { kind: 'index', object, index: index ?? this.hole(), range: span(object.range, this.r(close)) };
-            });
-          },
-        },
-      ]);
+      // The alternatives are cached (no closures per call): each returns what to apply to `e`.
+      const step = this.OR(this.postfixAlternatives());
+      this.ACTION(() => {
+        const object = e ?? this.hole();
+        if (step.name) e = { kind: 'member', object, name: step.name.image, range: span(object.range, this.r(step.name)) };
+        else if (step.close) e = { kind: 'index', object, index: step.index ?? this.hole(), range: span(object.range, this.r(step.close)) };
+      });
     });
     return e;
   });
@@ -184,7 +181,7 @@ export abstract class ExpressionParser extends ParserSupport {
 
   /** `key: value` inside an object literal; the key is a word or a plain string. */
   readonly objectEntry = this.RULE('objectEntry', (): ObjectExpr['entries'][number] => {
-    const key = this.OR([{ ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    const key = this.OR((this.keyAlts ??= [{ ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.StringLiteral) }]));
     this.CONSUME(T.Colon);
     const value = this.SUBRULE(this.expression);
     return this.ACTION(() => {
@@ -196,6 +193,26 @@ export abstract class ExpressionParser extends ParserSupport {
   private binaryAlts: Array<IOrAlt<IToken>> | undefined;
   private unaryAlts: Array<IOrAlt<Expr>> | undefined;
   private primaryAlts: Array<IOrAlt<Expr>> | undefined;
+  private postfixAlts: Array<IOrAlt<PostfixStep>> | undefined;
+  private keyAlts: Array<IOrAlt<IToken>> | undefined;
+  private postfixAlternatives(): Array<IOrAlt<PostfixStep>> {
+    this.postfixAlts ??= [
+      {
+        ALT: (): PostfixStep => {
+          this.CONSUME(T.Dot);
+          return { name: this.CONSUME(T.Word) };
+        },
+      },
+      {
+        ALT: (): PostfixStep => {
+          this.CONSUME(T.LBracket);
+          const index = this.SUBRULE(this.expression);
+          return { index, close: this.CONSUME(T.RBracket) };
+        },
+      },
+    ];
+    return this.postfixAlts;
+  }
   private binaryAlternatives(): Array<IOrAlt<IToken>> {
     this.binaryAlts ??= BINARY_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t) }));
     return this.binaryAlts;

@@ -39,6 +39,9 @@ const BINARY: ReadonlyMap<TokenType, { op: BinaryOp; prec: number }> = new Map([
 /** Binary operator tokens, for the grammar's operator alternatives. */
 export const BINARY_TOKENS: readonly TokenType[] = [...BINARY.keys()];
 
+/** Whether a token type can begin an expression, filled on first use (categories make the test a scan). */
+const EXPR_START_BY_TYPE = new Map<TokenType, boolean>();
+
 const VALUE_AFTER_NAME: readonly TokenType[] = [T.StringLiteral, T.NumberLiteral, T.Duration, T.True, T.False, T.Null, T.LBrace];
 
 /** Base class of the `.flow` parser: state for one parse and helpers the grammar's actions call. */
@@ -98,7 +101,12 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
   }
 
   protected startsExpr(tok: IToken): boolean {
-    return T.EXPR_START.some((t) => tokenMatcher(tok, t));
+    let starts = EXPR_START_BY_TYPE.get(tok.tokenType);
+    if (starts === undefined) {
+      starts = T.EXPR_START.some((t) => tokenMatcher(tok, t));
+      EXPR_START_BY_TYPE.set(tok.tokenType, starts);
+    }
+    return starts;
   }
 
   /** Before a step's arguments: is the next thing the unnamed (positional) argument? */

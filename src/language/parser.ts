@@ -18,6 +18,7 @@ import type {
   StatementAst,
   StepAst,
   SwitchAst,
+  TransitionAst,
 } from './ast.js';
 import type { SourceRange } from './diagnostics.js';
 import { DeclParser } from './parser-decls.js';
@@ -35,11 +36,16 @@ export interface FlowParts {
 
 const MATCHERS: readonly string[] = Object.values(CallMatchField);
 
+/** One line under a switch: a case with its values, or the default. */
+type SwitchLine = { kind: 'case'; tok: IToken; values: Array<Expr | undefined>; t: TransitionAst } | { kind: 'default'; tok: IToken; t: TransitionAst };
+
 /** The `.flow` parser. */
 export class FlowParser extends DeclParser {
   // ------------------------------------------------------------------------------------------- file
 
   private statementAlts: Array<IOrAlt<StatementAst>> | undefined;
+  private positionalOption: { GATE: () => boolean; DEF: () => { value: Expr | undefined } } | undefined;
+  private switchAlts: Array<IOrAlt<SwitchLine>> | undefined;
 
   /** What the file rule has built so far, returned even when recovery has to give up. */
   private fileParts: FlowParts = { configs: [], entries: [], states: [] };
@@ -320,41 +326,49 @@ export class FlowParser extends DeclParser {
     const stmt = this.ACTION((): SwitchAst => ({ kind: 'switch', subject: subject ?? this.hole(), cases: [], range: this.r(kw) }));
     this.CONSUME(T.Indent);
     this.AT_LEAST_ONE(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const c = this.CONSUME(T.Case);
-            const values: Expr[] = [];
-            values.push(this.SUBRULE2(this.expression));
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              values.push(this.SUBRULE3(this.expression));
-            });
-            const t = this.tr(this.SUBRULE(this.transition));
-            this.CONSUME2(T.Newline);
-            this.ACTION(() => {
-              stmt.cases.push({ values: values.map((v) => v ?? this.hole()), transition: t, range: span(this.r(c), t.range) });
-              stmt.range = span(stmt.range, t.range);
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const d = this.CONSUME(T.Default);
-            const t = this.tr(this.SUBRULE2(this.transition));
-            this.CONSUME3(T.Newline);
-            this.ACTION(() => {
-              if (stmt.default) this.report('CF2013', "this switch already has a 'default' line", this.r(d));
-              stmt.default = t;
-              stmt.range = span(stmt.range, t.range);
-            });
-          },
-        },
-      ]);
+      const line = this.OR(this.switchAlternatives());
+      this.ACTION(() => {
+        if (line.kind === 'case') {
+          stmt.cases.push({ values: line.values.map((v) => v ?? this.hole()), transition: line.t, range: span(this.r(line.tok), line.t.range) });
+        } else {
+          if (stmt.default) this.report('CF2013', "this switch already has a 'default' line", this.r(line.tok));
+          stmt.default = line.t;
+        }
+        stmt.range = span(stmt.range, line.t.range);
+      });
     });
     this.CONSUME(T.Dedent);
     return stmt;
   });
+
+  /** The lines of a switch, built once: each returns what the rule adds to the switch. */
+  private switchAlternatives(): Array<IOrAlt<SwitchLine>> {
+    this.switchAlts ??= [
+      {
+        ALT: (): SwitchLine => {
+          const tok = this.CONSUME(T.Case);
+          const values: Expr[] = [];
+          values.push(this.SUBRULE2(this.expression));
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            values.push(this.SUBRULE3(this.expression));
+          });
+          const t = this.tr(this.SUBRULE(this.transition));
+          this.CONSUME2(T.Newline);
+          return { kind: 'case', tok, values, t };
+        },
+      },
+      {
+        ALT: (): SwitchLine => {
+          const tok = this.CONSUME(T.Default);
+          const t = this.tr(this.SUBRULE2(this.transition));
+          this.CONSUME3(T.Newline);
+          return { kind: 'default', tok, t };
+        },
+      },
+    ];
+    return this.switchAlts;
+  }
 
   readonly gotoStatement = this.RULE('gotoStatement', (): StatementAst => {
     const kw = this.CONSUME(T.Goto);
@@ -375,22 +389,22 @@ export class FlowParser extends DeclParser {
       this.step = stepDecl(name.image);
       return { kind: 'step', name: this.ident(name), args: [], outcomes: [], range: this.r(name) };
     });
-    this.OPTION({
+    // Built once (no closures per step); it returns a box so a value that recovery lost still counts as given.
+    const given = this.OPTION((this.positionalOption ??= {
       GATE: () => this.positionalGate(),
-      DEF: () => {
-        const value = this.SUBRULE(this.expression);
-        this.ACTION(() => {
-          const decl = this.step;
-          const pos = positionalArg(decl);
-          const v = value ?? this.hole();
-          if (decl && !pos) {
-            this.report('CF2016', `'${name.image}' has no unnamed argument`, v.range, 'write the argument name before the value');
-            return;
-          }
-          const argName = pos?.name ?? '';
-          step.args.push({ name: { name: argName, range: v.range }, value: normalizeArgValue(pos, v), positional: true, range: v.range });
-        });
-      },
+      DEF: () => ({ value: this.SUBRULE(this.expression) }),
+    }));
+    this.ACTION(() => {
+      if (!given) return;
+      const decl = this.step;
+      const pos = positionalArg(decl);
+      const v = given.value ?? this.hole();
+      if (decl && !pos) {
+        this.report('CF2016', `'${name.image}' has no unnamed argument`, v.range, 'write the argument name before the value');
+        return;
+      }
+      const argName = pos?.name ?? '';
+      step.args.push({ name: { name: argName, range: v.range }, value: normalizeArgValue(pos, v), positional: true, range: v.range });
     });
     const named = (this.SUBRULE(this.namedArgs) ?? []);
     this.OPTION2(() => {

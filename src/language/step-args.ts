@@ -35,6 +35,12 @@ export function enumValues(type: ArgType | undefined): readonly string[] {
       return type.types.flatMap((t) => enumValues(t));
     case 'array':
       return enumValues(type.items);
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'duration':
+    case 'object':
+    case 'any':
     default:
       return [];
   }

@@ -17,12 +17,12 @@ export interface Clock {
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason);
+      reject(signal.reason as Error);
       return;
     }
     const onAbort = (): void => {
       cancel();
-      reject(signal?.reason);
+      reject(signal?.reason as Error);
     };
     const cancel = clock.setTimer(ms, () => {
       signal?.removeEventListener('abort', onAbort);

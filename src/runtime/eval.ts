@@ -202,7 +202,7 @@ function buildBinary(e: BinaryExpr): CompiledExpr {
 function add(a: unknown, b: unknown, range: SourceRange): unknown {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
   if (typeof a === 'string' || typeof b === 'string') return toText(a) + toText(b);
-  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  if (Array.isArray(a) && Array.isArray(b)) return [...(a as unknown[]), ...(b as unknown[])];
   throw new EvalError('type', `cannot add ${typeName(a)} and ${typeName(b)}`, range);
 }
 

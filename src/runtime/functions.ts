@@ -79,7 +79,7 @@ function regex(pattern: string): RegExp {
 }
 
 function uuid(r: () => number): string {
-  const hex = [...Array(32)].map(() => Math.floor(r() * 16).toString(16));
+  const hex = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16));
   hex[12] = '4';
   hex[16] = ((Math.floor(r() * 4) & 0x3) | 0x8).toString(16);
   const h = hex.join('');

@@ -3,7 +3,9 @@
  *
  * Reload rules:
  * - A batch of changed files (debounced) is compiled together with the files that refer to them (flows whose
- *   `originate flow "x"` names a changed flow), so cross-flow checks see the new versions.
+ *   `originate flow "x"` names a changed flow), so cross-flow checks see the new versions. The compiler is told
+ *   which flows are loaded outside the batch (`knownFlows`), so an `originate` naming a flow that exists nowhere
+ *   is an error (CF3009), not the warning a partial batch would get.
  * - A file with errors is not published: the previous version keeps serving, and its diagnostics are
  *   reported ('diagnostics' event).
  * - Atomicity: files of the batch that refer to each other (either way, transitively within the batch) form a

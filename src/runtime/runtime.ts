@@ -218,8 +218,9 @@ export class Runtime extends EventEmitter {
     const starter: SessionStarter = { originate: (req, signal) => this.originate({ ...req, flow: req.flow || flow.name }, signal) };
     const limits = { ...this.opts.limits, ...(entry.kind === 'http' ? this.opts.httpLimits : {}), ...o.limits };
     const onTrace = this.opts.onTrace;
-    let session: Session | undefined;
-    session = new Session({
+    // Trace events emitted while the session is being constructed have no session to report yet.
+    const built: { session?: Session } = {};
+    const s = new Session({
       id,
       flow: flow.ir,
       version: flow.label,
@@ -234,10 +235,10 @@ export class Runtime extends EventEmitter {
       flowDir: dirname(flow.file),
       random,
       limits,
-      ...(onTrace ? { onTrace: (e: TraceEvent) => session && onTrace(session, e) } : {}),
+      ...(onTrace ? { onTrace: (e: TraceEvent) => built.session && onTrace(built.session, e) } : {}),
       onStep: (m: StepMetric) => this.safeEmit('step', m),
     });
-    const s = session;
+    built.session = s;
     const kind = entry.kind;
     this.live.set(id, { session: s, kind });
     const base: SessionStartedEvent = { id, flow: flow.name, version: flow.label, kind };

@@ -272,7 +272,7 @@ export class Session implements StepHost {
       p = runner(ctx);
       if (!(p instanceof Promise)) p = Promise.resolve(p);
     } catch (err) {
-      p = Promise.reject(err);
+      p = Promise.reject(err instanceof Error ? err : new Error(messageOf(err)));
     }
     p.then(
       (result) => this.dispatch({ type: 'result', ctx, result }),

@@ -92,6 +92,9 @@ export function formatRange(r: SourceRange | undefined): string {
 
 const RESERVED = new Set(['t', 'type', 'range']);
 
+/** `String(v)`, for fields narrowed past `undefined` (still shown the way String shows them). */
+const textOf = (v: unknown): string => String(v);
+
 function short(v: unknown, max = 200): string {
   const s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
@@ -117,7 +120,7 @@ export function describeEvent(e: TraceEvent): string {
     case 'step.done':
       return `step.done ${String(e.step)} → ${String(e.outcome)}`;
     case 'transition': {
-      const c = e.counter === undefined ? '' : ` (${String(e.counter)} ${String(e.count)}/${String(e.max)})`;
+      const c = e.counter === undefined ? '' : ` (${textOf(e.counter)} ${String(e.count)}/${String(e.max)})`;
       return `transition → ${String(e.to)}${c}`;
     }
     case 'var.set':
@@ -125,7 +128,7 @@ export function describeEvent(e: TraceEvent): string {
     case 'error':
       return `error ${String(e.message)}`;
     case 'session.end':
-      return `session.end ${String(e.cause)}${e.error ? `: ${String(e.error)}` : ''}`;
+      return `session.end ${String(e.cause)}${e.error ? `: ${textOf(e.error)}` : ''}`;
     default: {
       const r = rest(e);
       return r ? `${e.type} ${r}` : e.type;

@@ -89,5 +89,5 @@ export async function createEngine(config: ServerConfig, log: Logger): Promise<T
 
 /** The project's flow compiler. */
 export async function loadCompiler(): Promise<FlowCompiler> {
-  return (sources) => compileBatch(sources);
+  return (sources, opts) => compileBatch(sources, opts);
 }

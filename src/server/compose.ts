@@ -14,6 +14,8 @@ import { systemClock } from '../runtime/system-clock.js';
 import { STEP_RUNNERS } from '../steps/index.js';
 import { openStore } from '../store/index.js';
 import { CallDirectory } from './cluster/call-directory.js';
+import { LegOwners } from './cluster/leg-owners.js';
+import { routedCallControl } from './cluster/routed-calls.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import type { SipListening, TelephonyEngine } from './engine-port.js';
 import { createEngine, loadCompiler } from './compose-engine.js';
@@ -24,7 +26,6 @@ import { FlowRouter } from './http/flow-routes.js';
 import { LiveCalls, SessionIds } from './live-calls.js';
 import { createLogger, logTraceEvent } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { probeRedis } from './redis-probe.js';
 import { createServices } from './services.js';
 import { SipIngress } from './sip-ingress.js';
 import { bundledFlowsDir, startupSummary } from './summary.js';
@@ -83,13 +84,17 @@ export async function composeServer(
   try {
     if (config.store !== 'memory' && !/^rediss?:\/\//.test(config.store))
       throw new ConfigError(`store: expected "memory" or a redis:// URL, got '${config.store}'`);
-    if (config.store !== 'memory') await probeRedis(config.store);
-    const compile = opts.compile ?? (await loadCompiler());
-    const { store, bus, kind: storeKind } = await openStore(config.store, opts.storePrefix ?? 'callflow:');
+    // An unreachable Redis is a configuration problem: `serve` exits 2 with the store's message.
+    const { store, bus, kind: storeKind } = await openStore(config.store, opts.storePrefix ?? 'callflow:').catch(
+      (err: unknown) => {
+        throw new ConfigError(`store: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
     cleanups.push(
       () => store.close(),
       () => bus.close(),
     );
+    const compile = opts.compile ?? (await loadCompiler());
 
     const flows = new FlowSet({
       dirs: [...config.flows, ...(config.bundledFlows ? [opts.bundledFlowsDir ?? bundledFlowsDir()] : [])],
@@ -101,13 +106,23 @@ export async function composeServer(
 
     const engine = await (opts.engine ?? createEngine)(config, log.child({ component: 'engine' }));
     cleanups.push(() => engine.close());
+    // Flows address calls by leg id (`originate`'s callid, `call.id`): record each leg's node cluster-wide.
+    const owners = new LegOwners({ store, nodeId: config.nodeId });
+    owners.start();
+    cleanups.push(() => owners.stop());
+    const cluster: { directory?: CallDirectory } = {};
+    const calls = routedCallControl({
+      inner: engine.calls,
+      owners,
+      endRemote: async (id) => (cluster.directory ? cluster.directory.hangup(id) : false),
+    });
     // SIP listens from here on; calls arriving before the flows are loaded are told to retry (503).
     const door: { ingress?: SipIngress } = {};
-    engine.onIncomingCall((leg) =>
-      door.ingress
-        ? door.ingress.handle(leg)
-        : void leg.hangup({ status: 503, reason: 'Starting', cause: 'shutdown' }).catch(() => undefined),
-    );
+    engine.onIncomingCall((leg) => {
+      owners.track(leg).catch(() => undefined);
+      if (door.ingress) door.ingress.handle(leg);
+      else void leg.hangup({ status: 503, reason: 'Starting', cause: 'shutdown' }).catch(() => undefined);
+    });
     const metrics = createMetrics({
       sipTransactions: () => engine.stats().sipTransactions,
       sipMalformed: () => engine.stats().sipMalformed,
@@ -121,7 +136,7 @@ export async function composeServer(
     const runtime = new Runtime({
       flows,
       ports: {
-        calls: engine.calls,
+        calls,
         media: engine.media,
         http: createFetchHttp({ userAgent: 'callflow' }),
         store: store.namespace('data:'),
@@ -143,8 +158,9 @@ export async function composeServer(
       Promise.race([runtime.stopAll('shutdown'), new Promise((r) => setTimeout(r, 5000).unref())]),
     );
 
-    const live = new LiveCalls(runtime, config.nodeId);
-    const directory = new CallDirectory({ store, bus, nodeId: config.nodeId, local: live });
+    const live = new LiveCalls(runtime, config.nodeId, (id) => engine.calls.endCall(id, 'local-hangup'));
+    const directory = new CallDirectory({ store, bus, nodeId: config.nodeId, local: live, owners });
+    cluster.directory = directory;
     // Keep the cluster's view of a call's state fresh (other nodes list it from the store).
     onStateEnter = (s) => {
       const summary = s.status === 'running' ? live.summaryOf(s) : undefined;
@@ -170,7 +186,7 @@ export async function composeServer(
     const services = createServices({
       runtime,
       flows,
-      calls: engine.calls,
+      calls,
       live,
       ids,
       directory,

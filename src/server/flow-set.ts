@@ -43,10 +43,11 @@ export class FlowSet extends EventEmitter implements FlowSource {
     super();
     this.dirs = [...new Set(opts.dirs.map((d) => resolve(d)))];
     this.registries = this.dirs.map(
-      (dir) =>
+      (dir, i) =>
         new FlowRegistry({
           dir,
           compile: opts.compile,
+          externalFlows: () => this.registries.filter((_, j) => j !== i).flatMap((r) => r.list().map((v) => v.name)),
           ...(opts.debounceMs === undefined ? {} : { debounceMs: opts.debounceMs }),
         }),
     );
@@ -64,7 +65,10 @@ export class FlowSet extends EventEmitter implements FlowSource {
 
   /** Load every directory. */
   async load(): Promise<ReloadReport> {
-    const reports = await Promise.all(this.registries.map((r) => r.load()));
+    // Last directory first (the bundled flows), so a user's flow that originates a bundled one compiles
+    // against a registry that already knows it.
+    const reports: ReloadReport[] = [];
+    for (const r of [...this.registries].reverse()) reports.unshift(await r.load());
     this.remerge();
     return mergeReports(reports);
   }

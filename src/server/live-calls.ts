@@ -43,10 +43,23 @@ export class LiveCalls implements LocalCalls {
   /** Originations that never became a session (busy, no answer, ...), kept briefly for GET. */
   private readonly failed = new Map<string, CallSummary>();
 
+  /**
+   * @param endLeg ends a leg this node's engine holds that no session owns as its call (e.g. a `dial` leg);
+   *   ids the API and `end-call` receive may be leg ids as well as session ids.
+   */
   constructor(
     private readonly runtime: Runtime,
     private readonly nodeId: string,
+    private readonly endLeg: (legId: string) => Promise<boolean> = async () => false,
   ) {}
+
+  /** The session with id `id`, or the one whose call leg has id `id`. */
+  private sessionOf(id: string): Session | undefined {
+    const direct = this.runtime.session(id);
+    if (direct) return direct;
+    const byLeg = this.runtime.list().find((i) => i.callId === id && i.status !== 'ended');
+    return byLeg ? this.runtime.session(byLeg.id) : undefined;
+  }
 
   /** Track a call the API is dialling; returns its abort controller. */
   addPending(summary: CallSummary): AbortController {
@@ -98,7 +111,7 @@ export class LiveCalls implements LocalCalls {
   get(id: string): CallDetail | undefined {
     const p = this.pending.get(id);
     if (p) return { ...p.summary, trace: [] };
-    const s = this.runtime.session(id);
+    const s = this.sessionOf(id);
     const summary = s ? this.summaryOf(s) : undefined;
     if (s && summary) return { ...summary, trace: s.trace.events() };
     const f = this.failed.get(id);
@@ -112,8 +125,8 @@ export class LiveCalls implements LocalCalls {
       p.abort.abort(new Error('hung up through the API'));
       return true;
     }
-    const s = this.runtime.session(id);
-    if (!s?.call || s.status === 'ended' || s.call.state === 'ended') return false;
+    const s = this.sessionOf(id);
+    if (!s?.call || s.status === 'ended' || s.call.state === 'ended') return this.endLeg(id);
     await s.call.hangup({ cause: 'local-hangup' });
     return true;
   }

@@ -93,7 +93,7 @@ describe('originate', () => {
     expect((await h.run('originate', { to: 'x' })).outcome).toBe('failed');
     const h2 = await harness({
       call: 'none',
-      sessions: { originate: (_req, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))) },
+      sessions: { originate: (_req, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error))) },
     });
     const p = h2.start('originate', { to: 'x' });
     h2.abort.abort(new Error('left'));

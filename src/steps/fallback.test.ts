@@ -5,7 +5,7 @@ describe('fallback', () => {
   it('moves on from busy and no-answer to the answering target', async () => {
     const h = await harness({ script: { targets: { a: { result: 'busy' }, b: { result: 'no-answer' }, c: { hangupAfter: 1000 } } } });
     const r = await h.run('fallback', { targets: ['a', { uri: 'b', timeout: 4000 }, 'c'] });
-    expect(r).toEqual({ outcome: 'answered', value: { target: 'c', call_id: expect.any(String), status: 200, tried: ['a', 'b', 'c'] } });
+    expect(r).toEqual({ outcome: 'answered', value: { target: 'c', call_id: expect.any(String) as unknown, status: 200, tried: ['a', 'b', 'c'] } });
     expect(h.engine.record.dials.map((d) => [d.to, d.result])).toEqual([['a', 'busy'], ['b', 'no-answer'], ['c', 'answered']]);
     expect(h.engine.clock.monotonic()).toBe(1000 + 4000 + 1000 + 1000);
     expect(leaksOf(h)).toEqual(CLEAN);

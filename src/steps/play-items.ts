@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { PlayItem } from '../ports/media.js';
 import type { StepContext } from '../runtime/step-context.js';
+import { textOf } from './support.js';
 
 const TONES = ['ringback', 'busy', 'beep', 'dial'] as const;
 
@@ -20,7 +21,7 @@ export function playItemsOf(ctx: StepContext): PlayItem[] {
   const say = ctx.args.say;
   if (say !== undefined && say !== null) {
     const voice = ctx.args.voice;
-    items.push(typeof voice === 'string' ? { kind: 'say', text: String(say), voice } : { kind: 'say', text: String(say) });
+    items.push(typeof voice === 'string' ? { kind: 'say', text: textOf(say), voice } : { kind: 'say', text: textOf(say) });
   }
   const tone = ctx.args.tone;
   if (typeof tone === 'string' && (TONES as readonly string[]).includes(tone)) items.push({ kind: 'tone', name: tone as (typeof TONES)[number] });

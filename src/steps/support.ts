@@ -76,11 +76,16 @@ export function childSignal(clock: Clock, parent: AbortSignal, ms?: number): { s
   };
 }
 
+/** Any value as text the way `String` shows it (the argument stays `unknown`, so no narrowing hides objects). */
+export function textOf(v: unknown): string {
+  return String(v);
+}
+
 /** A string argument, or undefined. */
 export function str(ctx: StepContext, name: string): string | undefined {
   const v = ctx.args[name];
   if (v === undefined || v === null) return undefined;
-  return typeof v === 'string' ? v : String(v);
+  return typeof v === 'string' ? v : textOf(v);
 }
 
 /** A number argument (durations are ms), or the fallback. */

@@ -4,6 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { textOf } from './support.js';
 
 /** One row: column name → value (CSV values are strings). */
 export type Row = Record<string, unknown>;
@@ -65,5 +66,5 @@ export async function loadTable(flowDir: string, file: string): Promise<Row[]> {
 /** The first row whose columns equal every `where` value (compared as text, so "0042" ≠ 42 but "42" = 42). */
 export function findRow(rows: readonly Row[], where: Record<string, unknown>): Row | undefined {
   const conds = Object.entries(where);
-  return rows.find((row) => conds.every(([k, v]) => row[k] !== undefined && String(row[k]) === String(v)));
+  return rows.find((row) => conds.every(([k, v]) => row[k] !== undefined && textOf(row[k]) === String(v)));
 }

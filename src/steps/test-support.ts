@@ -34,6 +34,10 @@ export function evalExpr(e: Expr, scope: Record<string, unknown>): unknown {
       return Object.fromEntries(e.entries.map((x) => [x.key, evalExpr(x.value, scope)]));
     case 'array':
       return e.items.map((x) => evalExpr(x, scope));
+    case 'index':
+    case 'unary':
+    case 'binary':
+    case 'call':
     default:
       throw new Error(`test evaluator: unsupported expression ${e.kind}`);
   }

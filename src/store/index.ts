@@ -10,8 +10,14 @@ export { createRedisBus, createRedisStore } from './redis.js';
 export async function openStore(setting: string, prefix = 'callflow:'): Promise<{ store: Store; bus: Bus; kind: 'memory' | 'redis' }> {
   if (setting === 'memory' || setting === '') return { store: createMemoryStore(), bus: createMemoryBus(), kind: 'memory' };
   if (/^rediss?:\/\//.test(setting)) {
-    const [store, bus] = await Promise.all([createRedisStore(setting, { prefix }), createRedisBus(setting, { prefix })]);
-    return { store, bus, kind: 'redis' };
+    // The store connects first: when Redis is unreachable that fails fast, and the bus is never attempted.
+    const store = await createRedisStore(setting, { prefix });
+    try {
+      return { store, bus: await createRedisBus(setting, { prefix }), kind: 'redis' };
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      throw err;
+    }
   }
   throw new Error(`store: expected "memory" or a redis:// URL, got '${setting}'`);
 }

@@ -80,19 +80,73 @@ class RedisStore implements Store {
   }
 }
 
-/** Connect to Redis at `url` (redis://host:port/db); rejects if the server cannot be reached. */
-export async function createRedisStore(url: string, opts: { prefix?: string } = {}): Promise<Store> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await client.connect();
+/** Connection options shared by the store and the bus. */
+export interface RedisConnectOptions {
+  /** Key and channel prefix (default `callflow:`). */
+  prefix?: string;
+  /** How long the first connection may take before giving up (ms, default 3000). */
+  connectTimeoutMs?: number;
+}
+
+/** `host:port` of a redis:// URL, for messages; throws on a URL that does not parse. */
+function addressOf(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`'${url}' is not a valid redis:// URL`);
+  }
+  const host = u.hostname || '127.0.0.1';
+  return `${host}:${u.port || '6379'}`;
+}
+
+/**
+ * Open a client and wait for its first connection. ioredis retries a refused connection forever (its
+ * `connect()` never settles then), so the first error or the timeout ends the attempt; once connected, the
+ * client's own reconnects take over.
+ */
+async function connectClient(url: string, opts: RedisConnectOptions): Promise<Redis> {
+  const where = addressOf(url);
+  const timeoutMs = opts.connectTimeoutMs ?? 3000;
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: timeoutMs });
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.off('error', finish);
+      if (!err) return resolve();
+      client.disconnect();
+      reject(new Error(`cannot reach Redis at ${where}: ${err.message}`, { cause: err }));
+    };
+    const timer = setTimeout(() => finish(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    client.once('error', finish);
+    client.connect().then(
+      () => finish(),
+      (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))),
+    );
+  });
+  return client;
+}
+
+/** Connect to Redis at `url` (redis://host:port/db); rejects with a clear error if it cannot be reached. */
+export async function createRedisStore(url: string, opts: RedisConnectOptions = {}): Promise<Store> {
+  const client = await connectClient(url, opts);
   return new RedisStore(client, opts.prefix ?? 'callflow:', true);
 }
 
 /** A bus over Redis PUBLISH/SUBSCRIBE; subscribing uses its own connection, as Redis requires. */
-export async function createRedisBus(url: string, opts: { prefix?: string } = {}): Promise<Bus> {
+export async function createRedisBus(url: string, opts: RedisConnectOptions = {}): Promise<Bus> {
   const prefix = opts.prefix ?? 'callflow:';
-  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  const sub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await Promise.all([pub.connect(), sub.connect()]);
+  const pub = await connectClient(url, opts);
+  let sub: Redis;
+  try {
+    sub = await connectClient(url, opts);
+  } catch (err) {
+    pub.disconnect();
+    throw err;
+  }
   const handlers = new Map<string, Set<(m: unknown) => void>>();
   sub.on('message', (channel: string, text: string) => {
     let msg: unknown;

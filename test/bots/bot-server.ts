@@ -34,7 +34,7 @@ export async function startTestBot(opts: { reject?: number } = {}): Promise<Test
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.push(ws);
       ws.on('message', (data, binary) => {
-        if (!binary) messages.push(JSON.parse(data.toString()) as Record<string, unknown>);
+        if (!binary) messages.push(JSON.parse((data as Buffer).toString()) as Record<string, unknown>);
         for (const l of listeners) l();
       });
       const w = waiters.shift();

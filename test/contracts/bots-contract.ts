@@ -25,7 +25,7 @@ export interface BotSeen {
 export interface BotsHarness {
   bots: Bots;
   /** A caller-side tap and a way to press digits on it. */
-  tap(): { tap: AudioTap; press(digit: string): void };
+  tap(): { tap: AudioTap; press: (digit: string) => void };
   /** A bot URL behaving as asked, and what it saw. */
   bot(b: BotBehaviour): Promise<{ url: string; seen(): BotSeen }>;
   pass(ms: number): Promise<void>;

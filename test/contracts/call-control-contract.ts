@@ -17,9 +17,9 @@ export interface TargetBehaviour {
 export interface CallHarness {
   calls: CallControl;
   /** A new inbound call, ringing, and its far end's controls. */
-  inbound(): Promise<{ leg: CallLeg; hangup(): Promise<void> }>;
+  inbound(): Promise<{ leg: CallLeg; hangup: () => Promise<void> }>;
   /** A dial target behaving as asked; `hangup` makes the far end hang up once answered. */
-  target(b: TargetBehaviour): Promise<{ uri: string; hangup(): Promise<void> }>;
+  target(b: TargetBehaviour): Promise<{ uri: string; hangup: () => Promise<void> }>;
   /** Let `ms` pass (virtual or real), settling pending work. */
   pass(ms: number): Promise<void>;
   /** Await `p` while time passes as needed. */

@@ -8,7 +8,7 @@ import { sleep, type Clock } from '../../src/ports/clock.js';
 /** A clock under test and how to let `ms` of its time pass. */
 export interface ClockHarness {
   clock: Clock;
-  pass(ms: number): Promise<void>;
+  pass: (ms: number) => Promise<void>;
 }
 
 /** Run the Clock contract against harnesses made by `make`. */

@@ -17,7 +17,7 @@ describeBotsContract('websocket (exotel)', async () => {
     if (!bot) return ws.close();
     const later = (ms: number, fn: () => void): void => void timers.add(setTimeout(fn, ms));
     ws.on('message', (data) => {
-      const msg = JSON.parse(data.toString()) as { event?: string; stream_sid?: string; mark?: { name?: string }; dtmf?: { digit?: string } };
+      const msg = JSON.parse((data as Buffer).toString()) as { event?: string; stream_sid?: string; mark?: { name?: string }; dtmf?: { digit?: string } };
       if (msg.event === 'start') {
         const sid = msg.stream_sid;
         const speak = bot.b.speak;

@@ -47,9 +47,7 @@ describe('bundled flow agora-pstn on two nodes sharing Redis', () => {
   const pstn = (node: TestServer, body: unknown): Promise<ApiAnswer> =>
     node.api('POST', '/v1/api/pstn', body, { authorization: BASIC });
 
-  // Skipped until the composition root routes CallControl.endCall to the node that owns the call: today
-  // src/server/compose.ts gives the runtime the engine's own CallControl, whose endCall only finds local legs.
-  it.skip('endcall on node B ends the outbound call node A placed', async () => {
+  it('endcall on node B ends the outbound call node A placed', async () => {
     const uas = runSipp({
       scenario: scenarios.write('uas', uasScenario({ keys: '', afterMs: 0 })),
       port: ports.sipp(0),
@@ -68,10 +66,39 @@ describe('bundled flow agora-pstn on two nodes sharing Redis', () => {
       sip: `127.0.0.1:${ports.sipp(0)}`,
     });
     expect(res.body.success).toBe(true);
+    // The callid is a leg id, not a session id: node B's API still finds the call on node A.
+    const seen = await b.api('GET', `/v1/calls/${String(res.body.callid)}`);
+    expect(seen).toMatchObject({ status: 200, body: { node: 'agora-a', flow: 'agora-pstn' } });
     const end = await pstn(b, { action: 'endcall', appid: 'app1', callid: res.body.callid });
     expect(end).toMatchObject({ status: 200, body: { success: true } });
     const result = await uas.done;
     expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
+  });
+
+  it('DELETE /v1/calls/<callid> on node B hangs up the outbound call node A placed', async () => {
+    const uas = runSipp({
+      scenario: scenarios.write('uas-delete', uasScenario({ keys: '', afterMs: 0 })),
+      port: ports.sipp(1),
+      mediaPort: ports.media(1),
+      timeoutSec: 30,
+    });
+    await settle();
+    const res = await pstn(a, {
+      action: 'outbound',
+      appid: 'app1',
+      channel: 'c',
+      region: 'AREA_CODE_NA',
+      prompt: 'false',
+      to: '+14155550131',
+      from: '+1800222333',
+      sip: `127.0.0.1:${ports.sipp(1)}`,
+    });
+    expect(res.body.success).toBe(true);
+    const callid = String(res.body.callid);
+    expect((await b.api('DELETE', `/v1/calls/${callid}`)).status).toBe(200);
+    const result = await uas.done;
+    expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
+    expect((await pstn(b, { action: 'endcall', appid: 'app1', callid })).status).toBe(404);
   });
 
   it('a PIN allocated through node A is unique cluster-wide and cancelled through node B', async () => {

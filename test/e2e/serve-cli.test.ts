@@ -143,6 +143,15 @@ describe('callflow serve: the command', () => {
     expect(run.out()).toMatch(/drachtio' is not available in this build/);
   }, 60_000);
 
+  it('exits 2 with a clear message, instead of hanging, when the Redis store cannot be reached', async () => {
+    // Nothing listens on the block's last SIPp port unless a test runs SIPp there; this file uses 0-2 only.
+    const port = ports.sipp(5);
+    const run = cli(['serve', '--store', `redis://127.0.0.1:${port}`, '--http-port', '0', '--sip-port', '0', '--no-bundled']);
+    procs.push(run.proc);
+    expect(await run.exit).toBe(2);
+    expect(run.out()).toMatch(new RegExp(`store: cannot reach Redis at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+  }, 60_000);
+
   it('answers new calls with 503 while draining and lets the live call finish within the grace period', async () => {
     const srv = await startServer({ flowsDir: FLOWS, rtp: ports.rtp });
     const live = runSipp({

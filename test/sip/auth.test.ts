@@ -1,6 +1,6 @@
 /** Digest authentication in both directions; SIPp ports 15300-15349. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestAuth, SipError, SipStack } from '../../src/engines/embedded/sip/index.js';
+import { digestAuth, SipError, SipStack, type InboundRequest, type OutboundResponse } from '../../src/engines/embedded/sip/index.js';
 import { OUR_SDP, runSipp, scenario } from './sipp.js';
 
 const stacks: SipStack[] = [];
@@ -16,7 +16,7 @@ async function server(algorithms: ('MD5' | 'SHA-256')[], nonceTtlMs = 60_000): P
     'INVITE',
     digestAuth({ realm: 'callflow.test', algorithms, nonceTtlMs, lookup: async (u) => (u === 'alice' ? 'secret' : undefined) }),
   );
-  stack.on('invite', (req, res) => {
+  stack.on('invite', (req: InboundRequest, res: OutboundResponse) => {
     seen.push(String(req.locals.authUser));
     stack.createUAS(req, res, { localSdp: OUR_SDP }).catch(() => undefined);
   });

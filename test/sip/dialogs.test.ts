@@ -21,7 +21,7 @@ async function make(proto: 'udp' | 'tcp' = 'udp'): Promise<{ stack: SipStack; ur
 
 /** B answers every INVITE; resolves with B's dialog. */
 function answerAll(b: SipStack): Promise<Dialog> {
-  return new Promise((resolve) => b.on('invite', (req, res) => void b.createUAS(req, res, { localSdp: OUR_SDP }).then(resolve)));
+  return new Promise((resolve) => b.on('invite', (req: InboundRequest, res: OutboundResponse) => void b.createUAS(req, res, { localSdp: OUR_SDP }).then(resolve)));
 }
 
 describe('in-dialog requests between two stacks', () => {
@@ -90,12 +90,12 @@ describe('B2BUA', () => {
     const caller = await make('tcp');
     const middle = await make();
     const callee = await make('tcp');
-    callee.stack.on('invite', (req, res) => {
+    callee.stack.on('invite', (req: InboundRequest, res: OutboundResponse) => {
       res.send(180);
       setTimeout(() => void callee.stack.createUAS(req, res, { localSdp: OUR_SDP.replace('40000', '40002') }), 50);
     });
     const legs = new Promise<{ uas: Dialog; uac: Dialog }>((resolve) =>
-      middle.stack.on('invite', (req, res) => void middle.stack.createB2BUA(req, res, callee.uri).then(resolve)),
+      middle.stack.on('invite', (req: InboundRequest, res: OutboundResponse) => void middle.stack.createB2BUA(req, res, callee.uri).then(resolve)),
     );
     const ringing: number[] = [];
     const d = await caller.stack.createUAC(middle.uri, { localSdp: OUR_SDP, onProvisional: (r) => ringing.push(r.status) });
@@ -114,8 +114,8 @@ describe('B2BUA', () => {
     const caller = await make();
     const middle = await make();
     const callee = await make();
-    callee.stack.on('invite', (_req, res) => res.send(486));
-    middle.stack.on('invite', (req, res) => void middle.stack.createB2BUA(req, res, callee.uri).catch(() => undefined));
+    callee.stack.on('invite', (_req: InboundRequest, res: OutboundResponse) => res.send(486));
+    middle.stack.on('invite', (req: InboundRequest, res: OutboundResponse) => void middle.stack.createB2BUA(req, res, callee.uri).catch(() => undefined));
     const err = await caller.stack.createUAC(middle.uri, { localSdp: OUR_SDP }).catch((e: unknown) => e);
     expect((err as SipError).status).toBe(486);
   });

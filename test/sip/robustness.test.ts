@@ -1,7 +1,7 @@
 /** Malformed input, fuzzing, access control, merged requests, OPTIONS keep-alive (no SIPp). */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SipStack, type SipStackOptions } from '../../src/engines/embedded/sip/index.js';
+import { SipStack, type SipStackOptions, type InboundRequest, type OutboundResponse } from '../../src/engines/embedded/sip/index.js';
 import { RawPeer, rawRequest } from './raw-peer.js';
 
 const open: { stack: SipStack; peer: RawPeer }[] = [];
@@ -121,7 +121,7 @@ describe('robustness', () => {
   it('absorbs a retransmitted request and repeats the last response', async () => {
     const { stack, peer, port } = await setup();
     let calls = 0;
-    stack.on('message', (_req, res) => {
+    stack.on('message', (_req: InboundRequest, res: OutboundResponse) => {
       calls++;
       res.send(202);
     });

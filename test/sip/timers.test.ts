@@ -1,6 +1,6 @@
 /** Retransmission timers observed on the wire, and calls completing under SIPp packet loss (ports 15400-15449). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SipError, SipStack } from '../../src/engines/embedded/sip/index.js';
+import { SipError, SipStack, type InboundRequest, type OutboundResponse } from '../../src/engines/embedded/sip/index.js';
 import { RawPeer, rawRequest } from './raw-peer.js';
 import { OUR_SDP, runSipp, scenario } from './sipp.js';
 
@@ -19,11 +19,15 @@ async function stackWithPeer(): Promise<{ stack: SipStack; peer: RawPeer; port: 
   return { stack, peer, port: bound.udp!.port };
 }
 
-/** Each gap must be near its expected value; the machine is shared, so the window is generous. */
+/**
+ * Each gap must be near its expected value; the machine is shared, so the window is generous. The lower bound
+ * is looser than it looks: the peer timestamps on receipt, so a first packet delayed by a busy event loop
+ * shortens the first measured gap even when our timer fired on time.
+ */
 function expectGaps(times: number[], expected: number[]): void {
   const gaps = times.slice(1).map((t, i) => t - times[i]!);
   expected.forEach((e, i) => {
-    expect(gaps[i], `gap ${i} of ${gaps.map((g) => g.toFixed(0)).join(',')}`).toBeGreaterThanOrEqual(e * 0.8);
+    expect(gaps[i], `gap ${i} of ${gaps.map((g) => g.toFixed(0)).join(',')}`).toBeGreaterThanOrEqual(e * 0.6);
     expect(gaps[i], `gap ${i} of ${gaps.map((g) => g.toFixed(0)).join(',')}`).toBeLessThanOrEqual(e * 2 + 120);
   });
 }
@@ -44,7 +48,7 @@ describe('timers on the wire', () => {
   it('an unacknowledged 200 is retransmitted T1, 2·T1, then capped at T2, and the dialog ends with BYE after 64·T1', async () => {
     const { stack, peer, port } = await stackWithPeer();
     const outcome = new Promise<unknown>((resolve) => {
-      stack.on('invite', (req, res) => stack.createUAS(req, res, { localSdp: OUR_SDP }).then(resolve, resolve));
+      stack.on('invite', (req: InboundRequest, res: OutboundResponse) => void stack.createUAS(req, res, { localSdp: OUR_SDP }).then(resolve, resolve));
     });
     await peer.send(port, rawRequest({ method: 'INVITE', port, peerPort: peer.port, branch: 'z9hG4bKnoack', callId: 'noack-1', body: OUR_SDP }));
     const err = await outcome;
@@ -58,7 +62,7 @@ describe('timers on the wire', () => {
   it('an ACK stops the 200 retransmissions', async () => {
     const { stack, peer, port } = await stackWithPeer();
     const up = new Promise<unknown>((resolve) => {
-      stack.on('invite', (req, res) => stack.createUAS(req, res, { localSdp: OUR_SDP }).then(resolve, resolve));
+      stack.on('invite', (req: InboundRequest, res: OutboundResponse) => void stack.createUAS(req, res, { localSdp: OUR_SDP }).then(resolve, resolve));
     });
     await peer.send(port, rawRequest({ method: 'INVITE', port, peerPort: peer.port, branch: 'z9hG4bKack', callId: 'ack-1', body: OUR_SDP }));
     const ok = await peer.waitFor((s) => s.some((m) => m.text.startsWith('SIP/2.0 200')));
@@ -77,7 +81,7 @@ describe('packet loss', () => {
     const stack = new SipStack({ timers: { t1: 200, t2: 1000 } });
     closers.push(() => stack.close());
     const bound = await stack.listen({ udp: { port: 0, host: '127.0.0.1' } });
-    stack.on('invite', (req, res) => void stack.createUAS(req, res, { localSdp: OUR_SDP }).catch(() => undefined));
+    stack.on('invite', (req: InboundRequest, res: OutboundResponse) => void stack.createUAS(req, res, { localSdp: OUR_SDP }).catch(() => undefined));
     const r = await runSipp({
       scenario: scenario('uac-basic'),
       port: 15400,
@@ -87,6 +91,10 @@ describe('packet loss', () => {
       timeoutSec: 25,
     }).done;
     expect(r.code, r.errors + r.stderr).toBe(0);
+    // SIPp abandons a call whose ACK it chose to lose, without a BYE; our UAS must still end that dialog,
+    // by the ACK timeout (64·T1) at the latest.
+    const until = Date.now() + 64 * 200 + 3000;
+    while (stack.dialogCount > 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 100));
     expect(stack.dialogCount).toBe(0);
-  }, 40_000);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 /** SIPp calls our stack (SIPp is the UAC); ports 15100-15199. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SipStack, type Dialog } from '../../src/engines/embedded/sip/index.js';
+import { SipStack, type Dialog, type InboundRequest, type OutboundResponse } from '../../src/engines/embedded/sip/index.js';
 import { OUR_SDP, runSipp, scenario } from './sipp.js';
 
 let stack: SipStack | undefined;
@@ -21,7 +21,7 @@ describe.each(['udp', 'tcp'] as const)('SIPp → embedded UAS over %s', (transpo
   it('basic call: INVITE/180/200/ACK, BYE from SIPp', async () => {
     const { stack, port } = await start(transport);
     const destroyed: string[] = [];
-    stack.on('invite', (req, res) => {
+    stack.on('invite', (req: InboundRequest, res: OutboundResponse) => {
       res.send(180);
       stack.createUAS(req, res, { localSdp: OUR_SDP }).then((d: Dialog) => {
         expect(d.remote.sdp).toContain('m=audio');
@@ -36,7 +36,7 @@ describe.each(['udp', 'tcp'] as const)('SIPp → embedded UAS over %s', (transpo
 
   it('BYE from our side', async () => {
     const { stack, port } = await start(transport);
-    stack.on('invite', (req, res) => {
+    stack.on('invite', (req: InboundRequest, res: OutboundResponse) => {
       stack.createUAS(req, res, { localSdp: OUR_SDP }).then((d) => setTimeout(() => void d.destroy(), 100), () => undefined);
     });
     const r = await runSipp({ scenario: scenario('uac-remote-bye'), port: base + 1, remote: `127.0.0.1:${port}`, calls: 2, transport }).done;
@@ -45,7 +45,7 @@ describe.each(['udp', 'tcp'] as const)('SIPp → embedded UAS over %s', (transpo
 
   it('486 busy', async () => {
     const { stack, port } = await start(transport);
-    stack.on('invite', (_req, res) => res.send(486));
+    stack.on('invite', (_req: InboundRequest, res: OutboundResponse) => res.send(486));
     const r = await runSipp({ scenario: scenario('uac-busy'), port: base + 2, remote: `127.0.0.1:${port}`, calls: 2, transport }).done;
     expect(r.code, r.errors + r.stderr).toBe(0);
   });
@@ -53,7 +53,7 @@ describe.each(['udp', 'tcp'] as const)('SIPp → embedded UAS over %s', (transpo
   it('CANCEL before answer: 200 to the CANCEL and 487 to the INVITE', async () => {
     const { stack, port } = await start(transport);
     let cancels = 0;
-    stack.on('invite', (req, res) => {
+    stack.on('invite', (req: InboundRequest, res: OutboundResponse) => {
       res.send(180);
       req.on('cancel', () => cancels++);
     });
@@ -65,7 +65,7 @@ describe.each(['udp', 'tcp'] as const)('SIPp → embedded UAS over %s', (transpo
   it('re-INVITE hold and unhold answered with the mirrored direction', async () => {
     const { stack, port } = await start(transport);
     const modes: string[] = [];
-    stack.on('invite', (req, res) => {
+    stack.on('invite', (req: InboundRequest, res: OutboundResponse) => {
       stack.createUAS(req, res, { localSdp: OUR_SDP }).then(
         (d) => {
           d.on('modify', (mreq: { body: string }, mres: { send: (s: number, o: object) => void }) => {

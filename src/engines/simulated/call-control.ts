@@ -32,7 +32,7 @@ export function createSimCallControl(world: SimWorld): CallControl {
     return new Promise<DialResult>((resolve, reject) => {
       if (signal?.aborted) {
         rec.result = 'cancelled';
-        reject(signal.reason);
+        reject(signal.reason as Error);
         return;
       }
       const onAbort = (): void => {
@@ -40,7 +40,7 @@ export function createSimCallControl(world: SimWorld): CallControl {
         rec.result = 'cancelled';
         rec.status = 487;
         rec.endedAt = world.t();
-        reject(signal?.reason);
+        reject(signal?.reason as Error);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       req.onRinging?.();

@@ -110,7 +110,7 @@ export class SimCallLeg implements CallLeg, WorldLeg {
           off();
           resolve(v);
         },
-        (e: unknown) => {
+        (e: Error) => {
           off();
           reject(e);
         },

@@ -13,7 +13,7 @@ import type { SimWorld } from './world.js';
 /** Collect digits on a simulated leg. */
 export function createSimCollect(world: SimWorld, leg: CallLeg, opts: CollectOptions, signal?: AbortSignal): Promise<CollectResult> {
   return new Promise<CollectResult>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason as Error);
     if (leg.state === 'ended') return reject(new SimCallEndedError(leg.info.id));
     const audio = world.audioOf(leg.info.id);
     const started = world.t();
@@ -36,7 +36,7 @@ export function createSimCollect(world: SimWorld, leg: CallLeg, opts: CollectOpt
       if (i >= 0) audio.consumers.splice(i, 1);
       world.record.collects.push({ at: started, leg: leg.info.id, kind: 'collect', digits, reason: how });
       if (how === 'ended') reject(new SimCallEndedError(leg.info.id));
-      else if (how === 'aborted') reject(signal?.reason);
+      else if (how === 'aborted') reject(signal?.reason as Error);
       else resolve(terminator === undefined ? { digits, reason: how } : { digits, reason: how, terminator });
     };
     const arm = (ms: number): void => {

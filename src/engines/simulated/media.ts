@@ -45,7 +45,7 @@ function watchEnded(leg: CallLeg, fn: () => void): () => void {
 /** Play items to a leg, with optional barge-in; records a PromptRecord. */
 export function simPlay(world: SimWorld, leg: CallLeg, items: PlayItem[], opts: { bargeIn: boolean; loop?: number }, signal?: AbortSignal): Promise<PlayResult> {
   return new Promise<PlayResult>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason as Error);
     if (leg.state === 'ended') return reject(new SimCallEndedError(leg.info.id));
     const loop = opts.loop ?? 1;
     const rec: PromptRecord = { at: world.t(), leg: leg.info.id, items, loop, bargeIn: opts.bargeIn };
@@ -66,7 +66,7 @@ export function simPlay(world: SimWorld, leg: CallLeg, items: PlayItem[], opts: 
       const i = audio.consumers.indexOf(consumer);
       if (i >= 0) audio.consumers.splice(i, 1);
       if (result === 'ended') reject(new SimCallEndedError(leg.info.id));
-      else if (result === 'aborted') reject(signal?.reason);
+      else if (result === 'aborted') reject(signal?.reason as Error);
       else resolve(digit ? { reason: 'barge-in', digit: digit.digit } : { reason: 'done' });
     };
     const consumer = (e: DigitEvent): boolean => {
@@ -99,7 +99,7 @@ export function createSimMedia(world: SimWorld): Media {
 
   function waitForDigit(leg: CallLeg, opts: { accept?: string; timeoutMs: number }, signal?: AbortSignal): Promise<DigitEvent | null> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+      if (signal?.aborted) return reject(signal.reason as Error);
       if (leg.state === 'ended') return reject(new SimCallEndedError(leg.info.id));
       const audio = world.audioOf(leg.info.id);
       const started = world.t();
@@ -116,7 +116,7 @@ export function createSimMedia(world: SimWorld): Media {
         const reason = how === 'digit' ? 'complete' : how;
         world.record.collects.push({ at: started, leg: leg.info.id, kind: 'digit', digits: e?.digit ?? '', reason });
         if (how === 'ended') reject(new SimCallEndedError(leg.info.id));
-        else if (how === 'aborted') reject(signal?.reason);
+        else if (how === 'aborted') reject(signal?.reason as Error);
         else resolve(e ?? null);
       };
       // Keys outside `accept` are swallowed: the caller pressed a key that means nothing here.
@@ -134,7 +134,7 @@ export function createSimMedia(world: SimWorld): Media {
 
   function record(leg: CallLeg, opts: RecordOptions, signal?: AbortSignal): ReturnType<Media['record']> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+      if (signal?.aborted) return reject(signal.reason as Error);
       if (leg.state === 'ended') return reject(new SimCallEndedError(leg.info.id));
       if (world.script.recordFails) return reject(new Error(`cannot write '${opts.file}'`));
       const audio = world.audioOf(leg.info.id);
@@ -152,7 +152,7 @@ export function createSimMedia(world: SimWorld): Media {
         if (i >= 0) audio.consumers.splice(i, 1);
         const durationMs = world.t() - started;
         world.record.events.push({ at: started, type: 'record', leg: leg.info.id, file: opts.file, durationMs, reason });
-        if (reason === 'aborted') reject(signal?.reason);
+        if (reason === 'aborted') reject(signal?.reason as Error);
         else resolve({ file: opts.file, durationMs, reason });
       };
       const consumer = (e: DigitEvent): boolean => {
@@ -168,7 +168,7 @@ export function createSimMedia(world: SimWorld): Media {
 
   function joinChannel(leg: CallLeg, channel: string, opts: { muted: boolean; beep: boolean }, signal?: AbortSignal): Promise<'left' | 'ended'> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+      if (signal?.aborted) return reject(signal.reason as Error);
       if (leg.state === 'ended') return resolve('ended');
       const rec: ChannelRecord = { at: world.t(), leg: leg.info.id, channel, muted: opts.muted };
       world.record.channels.push(rec);
@@ -187,7 +187,7 @@ export function createSimMedia(world: SimWorld): Media {
         set?.delete(member);
         if (set?.size === 0) members.delete(channel);
         cleanup();
-        if (how === 'aborted') reject(signal?.reason);
+        if (how === 'aborted') reject(signal?.reason as Error);
         else resolve(how);
       }
       const cleanup = guardOp(leg, signal, () => finish('ended'), () => finish('aborted'));

@@ -43,7 +43,7 @@ export function flow(name: string, states: Record<string, Stmt[]>, opts: { file?
     out[state] = {
       name: state,
       range: at(stateLine, 0, file),
-      body: body.map((st, i) => ({ ...st, id: `${state}/${i}`, range: at(line++, 2, file) }) as StatementIr),
+      body: body.map((st, i) => ({ ...st, id: `${state}/${i}`, range: at(line++, 2, file) })),
     };
   }
   const first = Object.keys(states)[0] ?? 'main';

@@ -28,6 +28,8 @@ export interface CallDirectoryOptions {
   recordTtlMs?: number;
   /** How long to wait for another node to answer. */
   requestTimeoutMs?: number;
+  /** Which node holds a call leg, for ids that are leg ids rather than session ids (LegOwners). */
+  owners?: { ownerOf(id: string): Promise<string | undefined> };
 }
 
 /** Cluster-wide view of calls. */
@@ -75,23 +77,26 @@ export class CallDirectory {
     return [...local.values(), ...remote.filter((c): c is CallSummary => c !== undefined)];
   }
 
-  /** A call's detail, asking its node when it is not ours. */
+  /** A call's detail (by session or leg id), asking its node when it is not ours. */
   async get(id: string): Promise<CallDetail | undefined> {
     const mine = this.opts.local.get(id);
     if (mine) return mine;
     const record = (await this.store.get(id)) as CallSummary | undefined;
-    if (!record) return undefined;
-    const reply = await this.ask(record.node, 'get', id);
-    if (!reply) return { ...record, trace: [] };
+    const node = record?.node ?? (await this.opts.owners?.ownerOf(id));
+    if (node === undefined || node === this.opts.nodeId) return undefined;
+    const reply = await this.ask(node, 'get', id);
+    if (!reply) return record ? { ...record, trace: [] } : undefined;
     return reply.ok ? reply.call : undefined;
   }
 
-  /** Hang up a call wherever it runs. */
+  /** Hang up a call (by session or leg id) wherever it runs. */
   async hangup(id: string): Promise<boolean> {
     if (this.opts.local.get(id)) return this.opts.local.hangup(id);
     const record = (await this.store.get(id)) as CallSummary | undefined;
-    if (!record) return false;
-    const reply = await this.ask(record.node, 'hangup', id);
+    const node = record?.node ?? (await this.opts.owners?.ownerOf(id));
+    if (node === undefined) return false;
+    if (node === this.opts.nodeId) return this.opts.local.hangup(id);
+    const reply = await this.ask(node, 'hangup', id);
     return reply?.ok ?? false;
   }
 

@@ -1,5 +1,6 @@
 /** Render docs/steps.md from the catalog (arguments, outcomes) and the hand-written semantics. */
 import { STEPS, type ArgType, type StepDecl } from '../../catalog/index.js';
+import { textOf } from '../support.js';
 import { COMMON_RULES, SEMANTICS } from './semantics.js';
 
 function typeText(t: ArgType): string {
@@ -12,6 +13,11 @@ function typeText(t: ArgType): string {
       return t.items ? `list of ${typeText(t.items)}` : 'list';
     case 'oneOf':
       return t.types.map(typeText).join(' or ');
+    case 'string':
+    case 'boolean':
+    case 'duration':
+    case 'object':
+    case 'any':
     default:
       return t.kind;
   }
@@ -21,7 +27,7 @@ function defaultText(step: StepDecl, name: string, v: unknown): string {
   if (v === undefined || v === null) return '';
   const arg = step.args.find((a) => a.name === name);
   if (arg?.type.kind === 'duration' && typeof v === 'number') return v % 1000 === 0 ? `${v / 1000}s` : `${v}ms`;
-  return `\`${String(v)}\``;
+  return `\`${textOf(v)}\``;
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -8,7 +8,7 @@ import { parseCSeq, parseVia, stampVia, tagOf, type ViaInfo } from './header-uti
 import { createFramer, createResponse, parseMessage, SipRequest, SipResponse, newBranch, newTag } from './message-port.js';
 import { InviteClientTransaction, NonInviteClientTransaction, type ClientTxUser } from './transaction/client.js';
 import { clientKey, mergeKey, serverKey, TransactionTable } from './transaction/manager.js';
-import { InviteServerTransaction, NonInviteServerTransaction, type ServerTransaction } from './transaction/server.js';
+import { InviteServerTransaction, NonInviteServerTransaction, type ServerTransaction, type ServerTxHooks } from './transaction/server.js';
 import { DEFAULT_TIMERS, type TimerConfig, type TxContext } from './transaction/timers.js';
 import { TimerWheel } from './timer-wheel.js';
 import { responseDestination, TransportLayer, type ListenOptions } from './transport/layer.js';
@@ -72,6 +72,7 @@ export class SipCore {
   private readonly pendingInvites = new WeakMap<ServerTransaction, InboundContext>();
   private readonly access: AccessControl | undefined;
   private readonly ctx: TxContext;
+  private readonly serverGone = (tx: ServerTransaction): void => this.table.removeServer(tx);
   user: CoreUser | undefined;
 
   constructor(private readonly opts: CoreOptions = {}) {
@@ -225,22 +226,26 @@ export class SipCore {
 
   private createServerTx(req: SipRequest, source: Source, via: ViaInfo, key: string, merge?: string): InboundContext {
     const dest = responseDestination(source, via.port, via.rport, via.maddr);
-    const localTag = newTag();
-    const send = (b: Buffer) => this.transports.send(b, dest);
-    const gone = (tx: ServerTransaction) => this.table.removeServer(tx);
     const reliable = isReliable(source.protocol);
-    const ic = { req, source, via, dest, localTag, cancelled: false } as InboundContext;
-    if (req.method === 'INVITE') {
-      ic.tx = new InviteServerTransaction(key, this.ctx, reliable, {
-        send,
-        buildTrying: () => createResponse(req, 100, 'Trying').toBuffer(),
-      }, gone);
-      this.pendingInvites.set(ic.tx, ic);
-    } else {
-      ic.tx = new NonInviteServerTransaction(key, this.ctx, reliable, { send }, gone);
-    }
+    const ic = { req, source, via, dest, localTag: newTag(), cancelled: false } as InboundContext;
+    // Hooks are built outside this scope so the closures a transaction keeps for Timer J/L (32 s)
+    // do not pin the parsed request and its context.
+    ic.tx =
+      req.method === 'INVITE'
+        ? new InviteServerTransaction(key, this.ctx, reliable, this.inviteHooks(ic), this.serverGone)
+        : new NonInviteServerTransaction(key, this.ctx, reliable, { send: sender(this.transports, dest) }, this.serverGone);
+    if (req.method === 'INVITE') this.pendingInvites.set(ic.tx, ic);
     this.table.addServer(ic.tx, merge);
     return ic;
+  }
+
+  /** INVITE hooks: the 100 Trying builder and the CANCEL bookkeeping are dropped by the transaction on its final response. */
+  private inviteHooks(ic: InboundContext): ServerTxHooks {
+    return {
+      send: sender(this.transports, ic.dest),
+      buildTrying: () => createResponse(ic.req, 100, 'Trying').toBuffer(),
+      onFinal: () => this.pendingInvites.delete(ic.tx),
+    };
   }
 
   /** §9.2: 200 to the CANCEL, then 487 to the INVITE if it is still unanswered. */
@@ -261,6 +266,11 @@ export class SipCore {
       this.stats.handlerErrors++;
     }
   }
+}
+
+/** A send function that captures only the transport layer and the destination. */
+function sender(transports: TransportLayer, dest: Endpoint & { conn?: Source['conn'] }): (b: Buffer) => void {
+  return (b) => transports.send(b, dest);
 }
 
 /** Rewrites only the top Via entry; `set` would drop the others. */

@@ -82,8 +82,8 @@ export class Dialog extends EventEmitter {
     await this.send({ method: 'BYE', ...opts }, true).catch(() => undefined);
   }
 
-  /** Re-INVITE with a new SDP, or put the far end on hold / take it off hold; resolves with the remote SDP. */
-  async modify(sdp: string | 'hold' | 'unhold', opts: MessageOptions = {}): Promise<string> {
+  /** Re-INVITE with a new SDP, or (`'hold'` / `'unhold'`) put the far end on hold / take it off hold; resolves with the remote SDP. */
+  async modify(sdp: string, opts: MessageOptions = {}): Promise<string> {
     const body = sdp === 'hold' ? withDirection(this.local.sdp, 'sendonly') : sdp === 'unhold' ? withDirection(this.local.sdp, 'sendrecv') : sdp;
     if (this.reinviting) throw new SipError(491, 'Request Pending');
     this.reinviting = true;

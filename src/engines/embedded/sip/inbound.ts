@@ -5,7 +5,6 @@
 import type { InboundContext, SipCore } from './core.js';
 import { createResponse, type SipRequest, type SipResponse } from './message-port.js';
 import { reasonFor } from './reasons.js';
-import { tagOf } from './header-util.js';
 
 /** Extra headers and body of an outgoing message. */
 export interface MessageOptions {

@@ -18,7 +18,7 @@ export function withDirection(sdp: string, direction: Direction): string {
 /** The direction of the first media section, defaulting to sendrecv. */
 export function directionOf(sdp: string): Direction {
   const s = parse(sdp);
-  return (s.media[0]?.direction ?? s.direction ?? 'sendrecv') as Direction;
+  return s.media[0]?.direction ?? s.direction ?? 'sendrecv';
 }
 
 /** The answer direction for an offered direction (RFC 3264 §6.1). */

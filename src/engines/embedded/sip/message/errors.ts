@@ -38,6 +38,15 @@ export class SipParseError extends Error {
         return 513;
       case 'unsupported-uri-scheme':
         return 416;
+      case 'bad-content-length':
+      case 'bad-header':
+      case 'bad-start-line':
+      case 'bad-status':
+      case 'cseq-mismatch':
+      case 'empty':
+      case 'missing-header':
+      case 'too-many-headers':
+      case 'truncated':
       default:
         return 400;
     }

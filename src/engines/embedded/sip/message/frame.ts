@@ -12,7 +12,8 @@ const CL_LINE = /^(?:content-length|l)[ \t]*:[ \t]*(.*?)[ \t]*$/i;
 
 function contentLength(head: string): number | SipParseError {
   let found: number | undefined;
-  for (const line of head.split(/\r?\n/)) {
+  // Unfold first (RFC 3261 §7.3.1) so a folded Content-Length frames the same way parseMessage reads it.
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
     const c0 = line.charCodeAt(0);
     if (c0 !== 99 && c0 !== 67 && c0 !== 108 && c0 !== 76) continue; // c, C, l, L
     const m = CL_LINE.exec(line);

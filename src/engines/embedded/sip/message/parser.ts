@@ -26,7 +26,10 @@ export type ParseResult =
   | {
       ok: false;
       error: SipParseError;
-      /** Set when the input was a request with raw Via, From, To, Call-ID and CSeq, enough to build a 400/505. */
+      /**
+       * Set when the input was a request with raw Via, From, To, Call-ID and CSeq, enough to build a 400/505,
+       * even if one of them is repeated or another header line is broken (RFC 4475 §3.1.2.1, §3.3.7).
+       */
       partialRequest?: SipRequest;
     };
 
@@ -68,10 +71,11 @@ export function skipLeadingCrlf(buf: Buffer, from = 0): number {
 /** Locates the end of the header block: [index of the blank line, index where the body starts]. */
 export function findHeaderEnd(buf: Buffer, from: number): [number, number] | undefined {
   const crlf = buf.indexOf(CRLFCRLF, from);
-  if (crlf >= 0) return [crlf, crlf + 4];
-  // Bare-LF senders exist; accept them as long as the whole block uses LF.
-  const lf = buf.indexOf(LFLF, from);
-  return lf >= 0 ? [lf, lf + 2] : undefined;
+  // Bare-LF senders exist. Their blank line comes before any CRLFCRLF inside a CRLF body, so the
+  // earlier of the two ends the header block; LFLF is only searched for within the header block.
+  const lf = (crlf >= 0 ? buf.subarray(from, crlf + 2) : buf.subarray(from)).indexOf(LFLF);
+  if (lf >= 0) return [from + lf, from + lf + 2];
+  return crlf >= 0 ? [crlf, crlf + 4] : undefined;
 }
 
 function parseStartLine(line: string): StartLine {
@@ -136,24 +140,33 @@ interface HeaderBlock {
   seen: number;
   contentLength: string | undefined;
   limits: ParseLimits;
+  /**
+   * First problem in the header block. Parsing goes on past it so that a request with, say, two
+   * Call-IDs or an empty Via element can still be answered with 400 (RFC 4475 §3.1.2.1, §3.3.7).
+   */
+  error?: SipParseError;
+}
+
+function noteError(block: HeaderBlock, error: SipParseError): void {
+  block.error ??= error;
 }
 
 function pushHeader(block: HeaderBlock, name: string, value: string): void {
   const canon = checkedCanonicalName(name);
-  if (canon === undefined) throw new SipParseError('bad-header', `header name is not a token ('${name.slice(0, 40)}')`);
+  if (canon === undefined) return noteError(block, new SipParseError('bad-header', `header name is not a token ('${name.slice(0, 40)}')`));
   const { headers } = block;
   const bit = SINGLETON_BIT[canon];
   if (bit !== undefined) {
-    if ((block.seen & bit) !== 0) throw new SipParseError('bad-header', `${canon} appears more than once`, canon);
+    if ((block.seen & bit) !== 0) noteError(block, new SipParseError('bad-header', `${canon} appears more than once`, canon));
+    else if (bit === CONTENT_LENGTH_BIT) block.contentLength = value;
     block.seen |= bit;
-    if (bit === CONTENT_LENGTH_BIT) block.contentLength = value;
   }
   if (value.indexOf(',') >= 0 && isListHeader(canon)) {
     const parts = splitList(value);
     for (let k = 0; k < parts.length; k++) {
       const part = parts[k] ?? '';
       if (part.length > 0) headers.push([canon, part]);
-      else if (NO_EMPTY_ELEMENTS.has(canon)) throw new SipParseError('bad-header', `${canon}: empty list element`, canon);
+      else if (NO_EMPTY_ELEMENTS.has(canon)) noteError(block, new SipParseError('bad-header', `${canon}: empty list element`, canon));
     }
   } else headers.push([canon, value]);
   if (headers.length > block.limits.maxHeaders) {
@@ -179,16 +192,21 @@ function parseHeaderLines(head: string, firstNl: number, limits: ParseLimits): H
     const c0 = head.charCodeAt(lineStart);
     if (c0 === 32 || c0 === 9) {
       // Folded continuation line (RFC 3261 §7.3.1): joins the previous value with one SP.
-      if (name === undefined) throw new SipParseError('bad-header', 'continuation line before the first header');
+      if (name === undefined) {
+        noteError(block, new SipParseError('bad-header', 'continuation line before the first header'));
+        continue;
+      }
       const more = head.slice(lineStart, nl).trim();
       if (more.length > 0) value = value.length > 0 ? value + ' ' + more : more;
       continue;
     }
     if (lineStart === nl || (c0 === 13 && lineStart + 1 === nl)) continue;
     if (name !== undefined) pushHeader(block, name, value);
+    name = undefined;
     const colon = head.indexOf(':', lineStart);
     if (colon < 0 || colon >= nl || colon === lineStart) {
-      throw new SipParseError('bad-header', `header line without ':' ('${head.slice(lineStart, Math.min(nl, lineStart + 40))}')`);
+      noteError(block, new SipParseError('bad-header', `header line without ':' ('${head.slice(lineStart, Math.min(nl, lineStart + 40))}')`));
+      continue;
     }
     let ne = colon;
     while (ne > lineStart && (head.charCodeAt(ne - 1) === 32 || head.charCodeAt(ne - 1) === 9)) ne--;
@@ -272,8 +290,8 @@ function parseOrThrow(buf: Buffer, limits: ParseLimits): { message: SipRequest |
   let firstNl = head.indexOf('\n');
   if (firstNl < 0) firstNl = head.length;
   const sl = parseStartLine(head.charCodeAt(firstNl - 1) === 13 ? head.slice(0, firstNl - 1) : head.slice(0, firstNl));
-  const { headers, contentLength: clRaw } = parseHeaderLines(head, firstNl, limits);
-  let error = sl.error;
+  const { headers, contentLength: clRaw, error: blockError } = parseHeaderLines(head, firstNl, limits);
+  let error = sl.error ?? blockError;
   let body = buf.subarray(end[1]);
   if (clRaw !== undefined) {
     const cl = /^[0-9]{1,10}$/.test(clRaw) ? Number(clRaw) : -1;

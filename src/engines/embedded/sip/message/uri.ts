@@ -158,11 +158,12 @@ export function parseUri(s: string): SipUri | null {
   const rest = s.slice(colon + 1);
   if (scheme === 'tel') return parseTel(rest);
   if (scheme !== 'sip' && scheme !== 'sips') return null;
+  // RFC 3261 §25.1: '@' may appear raw only as the userinfo terminator, while the user part itself may hold
+  // '?' and ';' (RFC 4475 §3.1.1.2 intmeth), so the first '@' decides, not the first '?'.
   const at = rest.indexOf('@');
-  const q = rest.indexOf('?');
   const uri: SipUri = { scheme, host: '', params: {}, headers: {} };
   let hostPart = rest;
-  if (at >= 0 && (q < 0 || at < q)) {
+  if (at >= 0) {
     const userinfo = rest.slice(0, at);
     hostPart = rest.slice(at + 1);
     const pc = userinfo.indexOf(':');

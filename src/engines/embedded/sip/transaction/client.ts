@@ -89,6 +89,8 @@ export class InviteClientTransaction<R> implements ClientTransaction<R> {
       case ClientState.Completed:
         if (status >= 300 && this.ack) this.wire.send(this.ack, () => undefined);
         return;
+      case ClientState.Trying:
+      case ClientState.Terminated:
       default:
         return;
     }

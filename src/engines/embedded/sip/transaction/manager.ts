@@ -6,19 +6,29 @@
 import type { ClientTransaction } from './client.js';
 import type { InviteServerTransaction, ServerTransaction } from './server.js';
 
+/**
+ * Keys live as long as their transaction (Timer J/L: 64·T1). Built from slices of the parsed
+ * header text they would pin the whole message as rope pieces; charCodeAt makes V8 flatten them
+ * into one fresh string.
+ */
+function flat(key: string): string {
+  key.charCodeAt(0);
+  return key;
+}
+
 /** Key of a client transaction (§17.1.3). */
 export function clientKey(branch: string, cseqMethod: string): string {
-  return `${branch}\u0000${cseqMethod}`;
+  return flat(`${branch}\u0000${cseqMethod}`);
 }
 
 /** Key of a server transaction (§17.2.3); ACK is filed under INVITE. */
 export function serverKey(branch: string, sentBy: string, method: string): string {
-  return `${branch}\u0000${sentBy}\u0000${method === 'ACK' ? 'INVITE' : method}`;
+  return flat(`${branch}\u0000${sentBy}\u0000${method === 'ACK' ? 'INVITE' : method}`);
 }
 
 /** Key used to spot the same request arriving over two paths (§8.2.2.2). */
 export function mergeKey(fromTag: string, callId: string, cseq: string): string {
-  return `${fromTag}\u0000${callId}\u0000${cseq}`;
+  return flat(`${fromTag}\u0000${callId}\u0000${cseq}`);
 }
 
 /** The live transactions of one stack. */

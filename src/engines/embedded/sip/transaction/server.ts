@@ -19,14 +19,21 @@ export type ServerState = (typeof ServerState)[keyof typeof ServerState];
 
 /** How a server transaction writes and tells its user what happened. */
 export interface ServerTxHooks {
-  send(bytes: Buffer): void;
+  send: (bytes: Buffer) => void;
   /** Builds the bytes of an automatic 100 Trying (INVITE only). */
-  buildTrying?(): Buffer;
+  buildTrying?: () => Buffer;
   /** Timer H fired without an ACK for a non-2xx final response. */
-  onNoAck?(): void;
+  onNoAck?: () => void;
   /** An ACK matched this transaction (non-2xx ACK, or a 2xx ACK in Accepted state). */
-  onAck?(): void;
-  onTerminated?(): void;
+  onAck?: () => void;
+  onTerminated?: () => void;
+  /** The INVITE left Proceeding (a final response went out): CANCEL no longer applies (§9.2). */
+  onFinal?: () => void;
+}
+
+/** The hooks still needed after Proceeding: the Trying builder and onFinal would only pin TU state for 64·T1. */
+function settled(h: ServerTxHooks): ServerTxHooks {
+  return { send: h.send, onNoAck: h.onNoAck, onAck: h.onAck, onTerminated: h.onTerminated };
 }
 
 /** Common shape of both server transactions. */
@@ -57,7 +64,7 @@ export class InviteServerTransaction implements ServerTransaction {
     readonly key: string,
     private readonly ctx: TxContext,
     private readonly reliable: boolean,
-    private readonly hooks: ServerTxHooks,
+    private hooks: ServerTxHooks,
     private readonly onGone: (tx: InviteServerTransaction) => void,
   ) {
     this.interval = ctx.timers.t1;
@@ -80,9 +87,12 @@ export class InviteServerTransaction implements ServerTransaction {
       this.hooks.send(bytes);
       this.last = bytes;
       if (status < 200) return;
+      this.leaveProceeding();
       if (status < 300) {
-        // RFC 6026 §7.1: Accepted absorbs INVITE retransmissions; the TU retransmits the 2xx itself.
+        // RFC 6026 §7.1: Accepted absorbs INVITE retransmissions; the TU retransmits the 2xx itself,
+        // so the 2xx bytes need not stay here for Timer L.
         this.state = ServerState.Accepted;
+        this.last = undefined;
         this.l = this.ctx.wheel.schedule(64 * this.ctx.timers.t1, () => this.terminate());
         return;
       }
@@ -109,7 +119,9 @@ export class InviteServerTransaction implements ServerTransaction {
 
   terminate(): void {
     if (this.state === ServerState.Terminated) return;
+    if (this.state === ServerState.Proceeding) this.leaveProceeding();
     this.state = ServerState.Terminated;
+    this.last = undefined;
     this.trying = disarm(this.trying);
     this.g = disarm(this.g);
     this.h = disarm(this.h);
@@ -117,6 +129,12 @@ export class InviteServerTransaction implements ServerTransaction {
     this.l = disarm(this.l);
     this.onGone(this);
     this.hooks.onTerminated?.();
+  }
+
+  private leaveProceeding(): void {
+    const onFinal = this.hooks.onFinal;
+    this.hooks = settled(this.hooks);
+    onFinal?.();
   }
 
   private sendTrying(): void {

@@ -163,6 +163,36 @@ describe('INVITE server transaction', () => {
     expect(tx.state).toBe('accepted');
     expect(sent).toHaveLength(1);
   });
+
+  it('calls onFinal once on the final response and never builds a Trying afterwards', async () => {
+    const { ctx, sent, advance, now } = setup();
+    let finals = 0;
+    let tryings = 0;
+    const hooks = {
+      send: (b: Buffer) => sent.push({ at: now(), what: b.toString() }),
+      buildTrying: () => (tryings++, Buffer.from('100')),
+      onFinal: () => finals++,
+    };
+    const tx = new InviteServerTransaction('k', ctx, false, hooks, () => undefined);
+    tx.respond(180, Buffer.from('180'));
+    expect(finals).toBe(0);
+    tx.respond(200, Buffer.from('200'));
+    tx.respond(200, Buffer.from('200'));
+    await advance(400);
+    tx.terminate();
+    expect(finals).toBe(1);
+    expect(tryings).toBe(0);
+    expect(sent.map((s) => s.what)).toEqual(['180', '200', '200']);
+  });
+
+  it('calls onFinal when terminated while still proceeding', () => {
+    const { ctx } = setup();
+    let finals = 0;
+    const tx = new InviteServerTransaction('k', ctx, false, { send: () => undefined, onFinal: () => finals++ }, () => undefined);
+    tx.terminate();
+    tx.terminate();
+    expect(finals).toBe(1);
+  });
 });
 
 describe('non-INVITE server transaction', () => {

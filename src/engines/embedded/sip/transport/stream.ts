@@ -105,7 +105,7 @@ export class StreamTransport {
       p.queue = [];
       p.waiters = [];
     });
-    socket.once('error', (err) => {
+    socket.once('error', (err: Error) => {
       for (const w of p.waiters) w(err);
       p.waiters = [];
       p.queue = [];
