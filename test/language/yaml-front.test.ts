@@ -338,12 +338,17 @@ describe('formatSource', () => {
 });
 
 describe('converting to .flow', () => {
-  it('keeps the meaning of an if whose bounded then has no else of its own (the DSL would read a dangling else)', () => {
-    const yaml = 'flow: t\nstates:\n  s:\n    - if: c\n      then: a max 1\n      else: b\n';
-    const text = formatSource('d.yaml', yaml, 'flow').text!;
-    expect(text).toContain('  if c -> a max 1\n  goto b\n');
-    const back = parseFlow('d.flow', text).ast!.states[0]!.body;
-    expect(back.map((s) => s.kind)).toEqual(['if', 'goto']);
+  it('rejects an if with else whose bounded then has no else of its own (the DSL would read a dangling else)', () => {
+    for (const then of ['a max 1', 'a max 1 else c max 2']) {
+      const yaml = `flow: t\nstates:\n  s:\n    - if: c\n      then: ${then}\n      else: b\n`;
+      const r = parseYamlFlow('d.yaml', yaml);
+      expect(show(parseErrors(r.diagnostics))).toEqual([expect.stringMatching(/^CF2110@5:\d+ /)]);
+      expect(formatSource('d.yaml', yaml, 'flow').text).toBeUndefined();
+    }
+    const fine = 'flow: t\nstates:\n  s:\n    - if: c\n      then: a max 1 else c\n      else: b\n';
+    const text = formatSource('d.yaml', fine, 'flow').text!;
+    expect(text).toContain('  if c -> a max 1 else -> c else -> b\n');
+    expect(formatSource('d.flow', text, 'yaml').text).toBe(formatSource('d.yaml', fine, 'yaml').text);
   });
 });
 

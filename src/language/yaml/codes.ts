@@ -23,6 +23,11 @@ export const YamlCode = {
   yamlWarning: 'CF2108',
   /** A state, variable, argument or outcome name the `.flow` syntax could not write. */
   badName: 'CF2109',
+  /**
+   * An `if` with an `else` whose `then` is bounded (`max N`) without its own `else`: the `.flow` syntax reads
+   * `if c -> a max 2 else -> b` as the bound's `else`, so this shape would change meaning in `fmt --to flow`.
+   */
+  ambiguousBound: 'CF2110',
   /** An unexpected failure inside the YAML front end (a bug): reported, never thrown. */
   internal: 'CF2199',
 } as const;

@@ -13,6 +13,7 @@ import type {
   StatementAst,
   StepAst,
   SwitchAst,
+  TransitionAst,
 } from '../ast.js';
 import type { SourceRange } from '../diagnostics.js';
 import { parseTransitionAt } from '../parse-flow.js';
@@ -225,6 +226,14 @@ function mapStatement(ctx: YamlContext, n: YNode): StatementAst[] {
       const e = keys.get('else');
       const otherwise = e ? transitionValue(ctx, e.value, "'else'", ctx.keyRange(e)) : undefined;
       if (otherwise) stmt.else = otherwise;
+      const open = otherwise && t ? openBound(t) : undefined;
+      if (open?.max)
+        ctx.report(
+          YamlCode.ambiguousBound,
+          `'${open.target.name} max ${open.max.value}' needs its own else when the 'if' has an 'else'`,
+          open.range,
+          `write '${open.target.name} max ${open.max.value} else <state>': the state taken once the bound is used up`,
+        );
       return [stmt];
     }
     case 'switch':
@@ -253,4 +262,10 @@ export function readStates(ctx: YamlContext, n: YNode | undefined): StateAst[] {
     out.push({ name, body, range: ctx.pairRange(p) });
   }
   return out;
+}
+
+/** The bounded transition at the end of an else-chain that has no `else` of its own, if any. */
+function openBound(t: TransitionAst): TransitionAst | undefined {
+  if (!t.max) return undefined;
+  return t.else ? openBound(t.else) : t;
 }
