@@ -22,6 +22,13 @@ describe('bundled flows: flow tests', () => {
       expect(problems).toEqual([]);
       expect(failed.map((r) => `${r.name}: ${r.error ?? JSON.stringify(r.failures)}`)).toEqual([]);
       expect(report.files.flatMap((f) => f.results).length).toBeGreaterThan(5);
+      // The issue asks for flow tests covering every state: the last file of a flow carries its whole coverage.
+      const byFlow = new Map(report.files.flatMap((f) => (f.coverage ? [[f.flow, f.coverage] as const] : [])));
+      expect(byFlow.size).toBeGreaterThan(0);
+      for (const [flow, c] of byFlow) {
+        const never = c.states.total.filter((s) => !c.states.entered.includes(s));
+        expect(never, `${flow}: states never entered`).toEqual([]);
+      }
     }, 120_000);
   }
 });

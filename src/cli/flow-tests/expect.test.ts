@@ -11,6 +11,7 @@ const OBS: Observed = {
   end: { cause: 'completed', state: 'join' },
   logs: ['caller joined room-7'],
   channels: ['room-7'],
+  dtmfSent: '333',
   store: { 'calls:today': 3 },
 };
 
@@ -30,6 +31,7 @@ describe('expectations', () => {
         end: 'completed',
         logs: ['joined'],
         channels: ['room-7'],
+        'dtmf-sent': '333',
         store: { 'calls:today': 3 },
       },
       OBS,
@@ -50,6 +52,12 @@ describe('expectations', () => {
     expect(f[0]?.expected).toEqual(['welcome', 'join']);
     expect(f[0]?.actual).toEqual(OBS.states);
     expect(f[1]?.message).toContain('wrong');
+  });
+
+  it('dtmf-sent compares the digits sent as one string (a number in YAML counts as its digits)', () => {
+    expect(checkExpectations({ 'dtmf-sent': 333 as unknown as string }, OBS, {}, 0)).toEqual([]);
+    const f = checkExpectations({ 'dtmf-sent': '1234' }, OBS, { 'dtmf-sent': 7 }, 0);
+    expect(f).toEqual([{ key: 'dtmf-sent', line: 7, message: 'DTMF sent differs', expected: '1234', actual: '333' }]);
   });
 
   it('subset matching: objects recursively, arrays exactly, numbers match numeric text', () => {

@@ -16,6 +16,8 @@ export interface Observed {
   end: { cause: string; state?: string; error?: string };
   logs: string[];
   channels: string[];
+  /** DTMF digits the flow sent, on every leg, as one string. */
+  dtmfSent: string;
   store: Record<string, unknown>;
 }
 
@@ -93,6 +95,7 @@ export function checkExpectations(exp: TestExpect, obs: Observed, lines: Record<
     if (!ok) fail('logs', 'log messages differ', exp.logs, obs.logs);
   }
   if (exp.channels && !matchesSubset(exp.channels, obs.channels)) fail('channels', 'channels joined differ', exp.channels, obs.channels);
+  if (exp['dtmf-sent'] !== undefined && String(exp['dtmf-sent']) !== obs.dtmfSent) fail('dtmf-sent', 'DTMF sent differs', String(exp['dtmf-sent']), obs.dtmfSent);
   if (exp.store) {
     for (const [k, v] of Object.entries(exp.store)) {
       if (!matchesSubset(v, obs.store[k])) fail('store', `store key '${k}' differs`, v, obs.store[k] ?? null);

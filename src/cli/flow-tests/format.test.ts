@@ -39,6 +39,46 @@ describe('flow test format', () => {
     expect(c?.entry).toEqual({ kind: 'start', params: { to: '+1777' } });
   });
 
+  it('start: {params, call} runs on an answered leg; the parameters alone still work', () => {
+    const f = parseFlowTestFile(
+      'x.test.yaml',
+      `tests:
+  - name: on a leg
+    start:
+      params: { channel: "a:b", prompt: "true" }
+      call: { from: "+1800222333", to: "+447712886400", answered: true, headers: { X-Id: "7" } }
+  - name: on a leg without parameters
+    start: { call: {} }
+  - name: a parameter named params is fine without call
+    start: { channel: x }
+`,
+    );
+    expect(f.problems).toEqual([]);
+    expect(f.tests.map((t) => t.entry)).toEqual([
+      { kind: 'start', params: { channel: 'a:b', prompt: 'true' }, call: { from: '+1800222333', to: '+447712886400', headers: { 'X-Id': '7' } } },
+      { kind: 'start', params: {}, call: {} },
+      { kind: 'start', params: { channel: 'x' } },
+    ]);
+  });
+
+  it('a start call that is not answered, or has unknown keys, is a problem on the test line', () => {
+    const f = parseFlowTestFile(
+      'x.test.yaml',
+      `tests:
+  - name: ringing
+    start: { params: {}, call: { answered: false } }
+  - name: typo
+    start: { params: {}, call: { form: "+1" } }
+  - name: kept
+    start: { params: {}, call: { to: "+1" } }
+`,
+    );
+    expect(f.tests.map((t) => t.name)).toEqual(['kept']);
+    expect(f.problems.map((p) => p.line)).toEqual([1, 3]);
+    expect(f.problems[0]?.message).toMatch(/only run on answered calls/);
+    expect(f.problems[1]?.message).toBe('start.call: unknown key form (expected from, to, headers, id, answered)');
+  });
+
   it('defaults the flow to the file base name and reports YAML problems with lines', () => {
     const f = parseFlowTestFile('dir/ivr.test.yaml', 'tests:\n  - name: x\n    expect: [unclosed\n');
     expect(f.flow).toBe('ivr.flow');

@@ -9,7 +9,18 @@ import type { SimScript } from '../../engines/simulated/index.js';
 export type TestEntry =
   | { kind: 'call'; from?: string; to?: string; headers?: Record<string, string>; user?: string; domain?: string; trunk?: string }
   | { kind: 'http'; method: string; path: string; body?: unknown; headers?: Record<string, string>; query?: Record<string, string> }
-  | { kind: 'start'; params: Record<string, unknown> };
+  | { kind: 'start'; params: Record<string, unknown>; call?: StartCall };
+
+/**
+ * The answered call an `on start` session runs on, as `originate` or the API's start-with-a-call hands it over:
+ * `from` / `to` as the dialled leg shows them (`to`: the number dialled).
+ */
+export interface StartCall {
+  from?: string;
+  to?: string;
+  headers?: Record<string, string>;
+  id?: string;
+}
 
 /** The expectations a test can hold (every key optional). */
 export interface TestExpect {
@@ -37,6 +48,8 @@ export interface TestExpect {
   logs?: string[];
   /** Channels joined, in order. */
   channels?: string[];
+  /** DTMF digits the flow sent (`send-dtmf`), all legs, as one string. */
+  'dtmf-sent'?: string;
   /** Store keys and their values at the end (null: absent). */
   store?: Record<string, unknown>;
 }
@@ -129,13 +142,35 @@ function entryOf(t: Record<string, unknown>): TestEntry | string {
       ...(h.query ? { query: h.query as Record<string, string> } : {}),
     };
   }
-  if (t.start !== undefined) {
-    const s = (t.start ?? {}) as Record<string, unknown>;
-    return { kind: 'start', params: (s.params ?? s) as Record<string, unknown> };
-  }
+  if (t.start !== undefined) return parseStartEntry(t.start);
   const c = (t.call ?? {}) as Record<string, unknown>;
   if (typeof c !== 'object') return 'call: expected {from, to, headers}';
   return { kind: 'call', ...(c as object) };
+}
+
+/**
+ * `start: {params, call}`, or the parameters themselves (`start: {...params}`). With `call:` (the answered leg
+ * the session runs on) the parameters go under `params:`.
+ */
+export function parseStartEntry(raw: unknown): TestEntry | string {
+  const s = (raw ?? {}) as Record<string, unknown>;
+  if (typeof s !== 'object' || Array.isArray(s)) return 'start: expected {params, call} or the parameters';
+  if (s.call === undefined) return { kind: 'start', params: (s.params ?? s) as Record<string, unknown> };
+  const c = s.call as Record<string, unknown> | null;
+  if (!c || typeof c !== 'object' || Array.isArray(c)) return 'start.call: expected {from, to, headers, answered: true}';
+  if (c.answered === false) return 'start.call: `on start` sessions only run on answered calls (originate and the API start the flow once the call answers)';
+  const known = ['from', 'to', 'headers', 'id', 'answered'];
+  const unknown = Object.keys(c).filter((k) => !known.includes(k));
+  if (unknown.length > 0) return `start.call: unknown key ${unknown.join(', ')} (expected ${known.join(', ')})`;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  const [from, to, id] = [text(c.from), text(c.to), text(c.id)];
+  const call: StartCall = {
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(c.headers && typeof c.headers === 'object' ? { headers: c.headers as Record<string, string> } : {}),
+    ...(id === undefined ? {} : { id }),
+  };
+  return { kind: 'start', params: (s.params ?? {}) as Record<string, unknown>, call };
 }
 
 /** Parse a test file's text. Problems are data with lines; a test with a problem is dropped. */

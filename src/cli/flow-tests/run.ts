@@ -22,6 +22,8 @@ export interface SessionRun {
   end: { cause: string; state?: string; error?: string };
   response?: { status: number; body: unknown; headers: Record<string, string> };
   logs: string[];
+  /** Digits a prompt took by barge-in (`at`: ms since the session began); collects are in the engine's record. */
+  bargeInDigits?: Array<{ at: number; digit: string }>;
   /** The formatted trace (shown with failures and by `callflow simulate`). */
   trace: string;
 }
@@ -59,6 +61,15 @@ export async function findTestFiles(paths: string[], cwd: string): Promise<strin
   return out;
 }
 
+/** The digit strings the flow took, in time order: collects and waits that ended with digits, and barge-ins. */
+function digitsTaken(engine: SimulatedEngine, run: SessionRun): string[] {
+  const collected = engine.record.collects
+    .filter((c) => c.reason !== 'aborted' && c.reason !== 'ended' && (c.kind === 'collect' || c.digits !== ''))
+    .map((c) => ({ at: c.at, digit: c.digits }));
+  // A stable sort keeps a collect before a barge-in recorded at the same virtual ms.
+  return [...collected, ...(run.bargeInDigits ?? [])].sort((a, b) => a.at - b.at).map((d) => d.digit);
+}
+
 /** What the engine and session did, in expectation terms. */
 export async function observe(engine: SimulatedEngine, run: SessionRun, test: FlowTest): Promise<Observed> {
   const r = engine.record;
@@ -67,13 +78,14 @@ export async function observe(engine: SimulatedEngine, run: SessionRun, test: Fl
   return {
     states: run.states,
     prompts: r.prompts.map((p) => p.items.map((i) => SimRecord.itemText(i)).join(' + ')),
-    digits: r.collects.filter((c) => c.reason !== 'aborted' && c.reason !== 'ended' && (c.kind === 'collect' || c.digits !== '')).map((c) => c.digits),
+    digits: digitsTaken(engine, run),
     dials: r.dials.map((d) => ({ to: d.to, result: d.result ?? 'pending' })),
     http: r.http.filter((h) => h.attempt === 1).map((h) => ({ method: h.method, url: h.url, body: h.body, ...(h.status === undefined ? {} : { status: h.status }), ...(h.error ? { error: h.error } : {}) })),
     ...(run.response ? { response: run.response } : {}),
     end: run.end,
     logs: run.logs,
     channels: r.channels.map((c) => c.channel),
+    dtmfSent: r.events.filter((e) => e.type === 'dtmf-sent').map((e) => String(e.digit)).join(''),
     store,
   };
 }

@@ -1,21 +1,23 @@
 /**
  * Running one session of a compiled flow on a simulated engine, for `callflow test` and `callflow simulate`:
- * pick the entry, build the session's variables (call, request, params, config), run it to its end in
- * virtual time, and report states, outcomes taken, the HTTP response and the formatted trace.
+ * pick the entry, build the session's variables (call, request, params, config), validate an HTTP body as
+ * the server does, run it to its end in virtual time, and report states, outcomes taken, the HTTP response and the formatted trace.
  */
 import { dirname } from 'node:path';
 import type { EntryIr, FlowIr, HttpEntryIr } from '../../compiler/ir.js';
-import type { SimulatedEngine } from '../../engines/simulated/index.js';
+import type { SimCallLeg, SimulatedEngine } from '../../engines/simulated/index.js';
 import { globMatch } from '../../engines/simulated/index.js';
 import type { FunctionEnv } from '../../runtime/functions.js';
 import { seededRandom } from '../../runtime/random.js';
 import { Session } from '../../runtime/session.js';
-import { applyFields, baseVars, callVars, requestVars } from '../../runtime/session-vars.js';
-import type { HttpExchange, SessionStarter } from '../../runtime/step-context.js';
+import { applyFields, callVars, requestVars } from '../../runtime/session-vars.js';
+import type { HttpExchange } from '../../runtime/step-context.js';
 import { formatTrace, type TraceEvent } from '../../runtime/trace.js';
 import { STEP_RUNNERS } from '../../steps/index.js';
+import { compileRequestValidator, type RequestProblem } from '../../server/http/request-schema.js';
 import type { TestEntry } from './format.js';
 import type { SessionRequest, SessionRun } from './run.js';
+import { sessionVars, simSessions } from './sim-originate.js';
 
 /** Match `path` against an entry path with `:name` parameters; returns the parameters or undefined. */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
@@ -47,12 +49,6 @@ export function pickEntry(ir: FlowIr, entry: TestEntry, entryId?: string): Entry
   return ofKind[0];
 }
 
-/** The session variables, built exactly as the runtime builds them (config defaults, env, session). */
-function sessionVars(engine: SimulatedEngine, ir: FlowIr, id: string, config: Record<string, unknown>, fn: FunctionEnv): Record<string, unknown> {
-  const session = { id, flow: ir.name, version: ir.sourceHash.slice(0, 7), started_at: new Date(engine.clock.now()).toISOString() };
-  return baseVars({ flow: ir, session, config, env: {}, fn });
-}
-
 /** An HTTP exchange that keeps the response. */
 function exchange(): HttpExchange & { sent?: { status: number; body: unknown; headers: Record<string, string> } } {
   const x: HttpExchange & { sent?: { status: number; body: unknown; headers: Record<string, string> } } = {
@@ -66,48 +62,27 @@ function exchange(): HttpExchange & { sent?: { status: number; body: unknown; he
   return x;
 }
 
-/** Originate in a simulation: dial through the engine and run the flow's start entry on the answered leg. */
-function simSessions(engine: SimulatedEngine, ir: FlowIr, config: Record<string, unknown>, started: Session[]): SessionStarter {
+/** The leg a test's session runs on: the caller's ringing inbound call, or the answered leg of `start: {call}`. */
+function legOf(engine: SimulatedEngine, entry: EntryIr, t: TestEntry): SimCallLeg | undefined {
+  if (t.kind === 'start' && t.call) {
+    const c = t.call;
+    return engine.answeredCall({ ...(c.id ? { id: c.id } : {}), ...(c.from ? { from: c.from } : {}), ...(c.to ? { to: c.to } : {}), ...(c.headers ? { headers: c.headers } : {}) });
+  }
+  if (t.kind !== 'call' && (entry.kind !== 'call' || t.kind === 'http')) return undefined;
+  if (t.kind !== 'call') return engine.inboundCall();
+  return engine.inboundCall({ ...(t.from ? { from: t.from } : {}), ...(t.to ? { to: t.to } : {}), ...(t.headers ? { headers: t.headers } : {}), ...(t.trunk ? { trunk: t.trunk } : {}) });
+}
+
+/** What the server answers, with no session at all, to a body that fails an entry without `invalid ->`. */
+function rejected(problems: RequestProblem[]): SessionRun {
+  const message = problems.map((p) => p.message).join('; ');
   return {
-    async originate(req, signal) {
-      const dialled = engine.ports.calls.dial({ to: req.to, timeoutMs: req.timeoutMs, ...(req.from ? { from: req.from } : {}), ...(req.via ? { via: req.via } : {}), ...(req.headers ? { headers: req.headers } : {}) }, signal);
-      const run = dialled.then((r) => {
-        if (r.outcome !== 'answered') return r;
-        const entry = ir.entries.find((e) => e.kind === 'start');
-        if (entry && (req.flow === '' || req.flow === ir.name)) {
-          const id = `s-${started.length + 2}`;
-          const random = seededRandom(started.length + 2);
-          const fn: FunctionEnv = { now: () => engine.clock.now(), random };
-          const vars = sessionVars(engine, ir, id, config, fn);
-          vars.call = callVars(r.leg.info);
-          vars.params = applyFields(entry.kind === 'start' ? entry.params : [], req.params, vars, fn);
-          const s = new Session({
-            id,
-            flow: ir,
-            version: ir.sourceHash,
-            entry,
-            vars,
-            ports: engine.ports,
-            sessions: this,
-            runners: STEP_RUNNERS,
-            call: r.leg,
-            flowDir: dirname(ir.file),
-            random,
-            limits: { maxDurationMs: req.maxDurationMs },
-          });
-          started.push(s);
-          s.start();
-        }
-        return r;
-      });
-      if (req.wait === 'none') {
-        run.catch(() => undefined);
-        return { outcome: 'started' };
-      }
-      const r = await run;
-      if (r.outcome === 'answered') return { outcome: 'answered', callId: r.leg.info.id };
-      return { outcome: r.outcome === 'declined' ? 'failed' : r.outcome, ...(r.status === undefined ? {} : { status: r.status }) };
-    },
+    states: [],
+    taken: [],
+    end: { cause: 'invalid-request', error: message },
+    response: { status: 400, body: { error: 'invalid request', message, field: problems[0]?.field, errors: problems }, headers: {} },
+    logs: [],
+    trace: `the server answered 400 before any session started: ${message}`,
   };
 }
 
@@ -120,17 +95,21 @@ export async function runSimSession(req: SessionRequest, flowDir = dirname(req.i
   const fn: FunctionEnv = { now: () => engine.clock.now(), random };
   const vars = sessionVars(engine, ir, 's-1', req.config, fn);
   const t = req.entry;
-  const call =
-    t.kind === 'call' || (entry.kind === 'call' && t.kind !== 'http')
-      ? engine.inboundCall({ ...(t.kind === 'call' && t.from ? { from: t.from } : {}), ...(t.kind === 'call' && t.to ? { to: t.to } : {}), ...(t.kind === 'call' && t.headers ? { headers: t.headers } : {}), ...(t.kind === 'call' && t.trunk ? { trunk: t.trunk } : {}) })
-      : undefined;
-  if (call) vars.call = callVars(call.info);
   const http = t.kind === 'http' ? exchange() : undefined;
+  let invalid: HttpEntryIr['invalid'];
   if (t.kind === 'http') {
+    const fields = entry.kind === 'http' ? entry.request : [];
+    // As the server (flow-dispatch.ts): GET and DELETE bodies are not validated.
+    const problems = t.method === 'GET' || t.method === 'DELETE' ? [] : compileRequestValidator(fields)(t.body);
+    if (problems.length > 0 && !(entry.kind === 'http' && entry.invalid)) return rejected(problems);
+    if (problems.length > 0 && entry.kind === 'http') invalid = entry.invalid;
     const params = entry.kind === 'http' ? (matchPath(entry.path, t.path) ?? {}) : {};
-    const request = { method: t.method, path: t.path, body: t.body ?? {}, params, query: t.query ?? {}, headers: t.headers ?? {} };
-    vars.request = requestVars(request, entry.kind === 'http' ? entry.request : [], vars, fn);
+    const missing = problems.filter((p) => p.problem === 'missing').map((p) => p.field);
+    const request = { method: t.method, path: t.path, body: t.body ?? {}, params, query: t.query ?? {}, headers: t.headers ?? {}, errors: problems, missing };
+    vars.request = requestVars(request, fields, vars, fn);
   }
+  const call = legOf(engine, entry, t);
+  if (call) vars.call = callVars(call.info);
   if (entry.kind === 'start') vars.params = applyFields(entry.params, t.kind === 'start' ? t.params : {}, vars, fn);
   const started: Session[] = [];
   const events: TraceEvent[] = [];
@@ -139,6 +118,7 @@ export async function runSimSession(req: SessionRequest, flowDir = dirname(req.i
     flow: ir,
     version: ir.sourceHash,
     entry,
+    ...(invalid ? { transition: invalid } : {}),
     vars,
     ports: engine.ports,
     sessions: simSessions(engine, ir, req.config, started),
@@ -159,6 +139,7 @@ export async function runSimSession(req: SessionRequest, flowDir = dirname(req.i
     end: { cause: result.cause, ...(states.length > 0 ? { state: states[states.length - 1] } : {}), ...(result.error ? { error: result.error } : {}) },
     ...(http?.sent ? { response: http.sent } : {}),
     logs: events.filter((e) => e.type === 'log').map((e) => String(e.message)),
+    bargeInDigits: events.filter((e) => e.type === 'digit' && e.via === 'barge-in').map((e) => ({ at: e.t, digit: String(e.digit) })),
     trace: formatTrace(events),
   };
 }

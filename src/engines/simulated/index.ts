@@ -52,6 +52,12 @@ export interface SimulatedEngine {
   readonly ports: SimPorts;
   /** A caller's inbound leg (ringing), with the script's caller actions (digits, hangup) applied to it. */
   inboundCall(info?: Partial<CallInfo>): SimCallLeg;
+  /**
+   * An outbound leg that has already answered, as `originate` or the API hands it to an `on start` session.
+   * The script's caller actions (digits, hangup) are those of the party who answered; `{after: answer}` counts
+   * from now.
+   */
+  answeredCall(info?: Partial<CallInfo>): SimCallLeg;
   /** What is still held: pending timers, open legs (except `exceptLegs`), active media. */
   leaks(exceptLegs?: string[]): SimLeaks;
   close(): Promise<void>;
@@ -81,6 +87,13 @@ export function createSimulatedEngine(opts: SimulatedEngineOptions = {}): Simula
     clock,
   };
   let callers = 0;
+  /** The far party on `leg` does what the script's `caller` says. */
+  const scriptCaller = (leg: SimCallLeg): SimCallLeg => {
+    const caller = world.script.caller;
+    for (const d of caller?.digits ?? []) world.pressKeys(leg.info.id, d.keys, d, d.gap);
+    if (caller?.hangup) world.when(caller.hangup, () => leg.endFromFar());
+    return leg;
+  };
   return {
     clock,
     world,
@@ -88,29 +101,38 @@ export function createSimulatedEngine(opts: SimulatedEngineOptions = {}): Simula
     ports,
     inboundCall(info = {}) {
       callers++;
-      const full: CallInfo = {
-        id: info.id ?? `call-${callers}`,
-        direction: 'inbound',
-        from: info.from ?? '+15550001',
-        to: info.to ?? '+15550100',
-        fromUri: info.fromUri ?? `sip:${info.from ?? '+15550001'}@sim.invalid`,
-        toUri: info.toUri ?? `sip:${info.to ?? '+15550100'}@sim.invalid`,
-        domain: info.domain ?? 'sim.invalid',
-        headers: info.headers ?? {},
-        ...(info.source === undefined ? {} : { source: info.source }),
-        ...(info.trunk === undefined ? {} : { trunk: info.trunk }),
-        sipCallId: info.sipCallId ?? `${info.id ?? `call-${callers}`}@sim.invalid`,
-      };
-      const leg = new SimCallLeg(full, world);
-      const caller = world.script.caller;
-      for (const d of caller?.digits ?? []) world.pressKeys(full.id, d.keys, d, d.gap);
-      if (caller?.hangup) world.when(caller.hangup, () => leg.endFromFar());
-      return leg;
+      return scriptCaller(new SimCallLeg(callInfo(info, `call-${callers}`, 'inbound'), world));
+    },
+    answeredCall(info = {}) {
+      const leg = new SimCallLeg(callInfo(info, info.id ?? world.newId('leg'), 'outbound'), world);
+      leg.markAnswered();
+      world.moment('answer');
+      return scriptCaller(leg);
     },
     leaks(exceptLegs = []) {
       const a = world.active;
       return { timers: clock.pendingTimers(), legs: world.openLegs(exceptLegs), plays: a.plays, listens: a.listens, channels: a.channels, taps: a.taps, bots: a.bots };
     },
     close: () => store.close(),
+  };
+}
+
+/** A full CallInfo from the parts a test gives. */
+function callInfo(info: Partial<CallInfo>, defaultId: string, direction: CallInfo['direction']): CallInfo {
+  const id = info.id ?? defaultId;
+  const from = info.from ?? '+15550001';
+  const to = info.to ?? '+15550100';
+  return {
+    id,
+    direction,
+    from,
+    to,
+    fromUri: info.fromUri ?? `sip:${from}@sim.invalid`,
+    toUri: info.toUri ?? `sip:${to}@sim.invalid`,
+    domain: info.domain ?? 'sim.invalid',
+    headers: info.headers ?? {},
+    ...(info.source === undefined ? {} : { source: info.source }),
+    ...(info.trunk === undefined ? {} : { trunk: info.trunk }),
+    sipCallId: info.sipCallId ?? `${id}@sim.invalid`,
   };
 }
