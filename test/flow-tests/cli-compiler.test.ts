@@ -162,6 +162,26 @@ state human
     expect(down.text()).toContain('ended: local-hangup in human');
   });
 
+  it('--start runs an on-start entry, on an answered call when given {params, call}', async () => {
+    const flow = `flow greet
+on start (name: string) -> hello
+
+state hello
+  prompt say "Hello \${name}, calling \${call.to}."
+  hangup
+`;
+    const dir = dirWith({ 'greet.flow': flow });
+    const io = capture(dir);
+    const start = JSON.stringify({ params: { name: 'Ada' }, call: { from: '+15550001', to: '+15550100' } });
+    expect(await main(['simulate', 'greet.flow', '--start', start], io)).toBe(0);
+    expect(io.text()).toContain('prompts: Hello Ada, calling +15550100.');
+
+    const bad = capture(dir);
+    const refused = JSON.stringify({ params: { name: 'Ada' }, call: { answered: false } });
+    expect(await main(['simulate', 'greet.flow', '--start', refused], bad)).toBe(2);
+    expect(bad.text()).toMatch(/--start start\.call: .*answered/);
+  });
+
   it('a missing file is an error, not a crash', async () => {
     const io = capture(dirWith({}));
     expect(await main(['simulate', 'nope.flow'], io)).toBe(1);

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { createSimulatedEngine, SimRecord } from '../../engines/simulated/index.js';
 import type { CommandIo } from '../io.js';
-import { durationMs, worldOf, type TestEntry } from '../flow-tests/format.js';
+import { durationMs, parseStartEntry, worldOf, type TestEntry } from '../flow-tests/format.js';
 import type { FlowHost } from '../flow-tests/run.js';
 import type { FlowIr } from '../../compiler/ir.js';
 
@@ -23,7 +23,7 @@ const HELP = `usage: callflow simulate <flow> [options]
   --hangup <time>     the caller hangs up at this virtual time (e.g. 45s)
   --script <file>     the scripted world (YAML or JSON, as a flow test's world:)
   --request <json>    an HTTP request for an http entry: {"method","path","body","headers"} or just the body
-  --start <json>      parameters for a start entry
+  --start <json>      parameters for a start entry, or {params, call: {from, to}} to run it on an answered call
   --config <json>     config values for the flow
   --limit <time>      virtual time limit (default 1h)`;
 
@@ -94,8 +94,14 @@ export async function run(args: string[], io: CommandIo, injected?: FlowHost): P
         body: isEnvelope ? request?.body : (request ?? {}),
         ...(isEnvelope && request?.headers ? { headers: request.headers as Record<string, string> } : {}),
       };
-    } else if (chosen.kind === 'start') entry = { kind: 'start', params: start ?? {} };
-    else entry = { kind: 'call', ...(str('from') ? { from: str('from') } : {}), ...(str('to') ? { to: str('to') } : {}) };
+    } else if (chosen.kind === 'start') {
+      const parsed = parseStartEntry(start ?? {});
+      if (typeof parsed === 'string') {
+        io.err(`callflow simulate: --start ${parsed}`);
+        return 2;
+      }
+      entry = parsed;
+    } else entry = { kind: 'call', ...(str('from') ? { from: str('from') } : {}), ...(str('to') ? { to: str('to') } : {}) };
     const engine = createSimulatedEngine({ script: world });
     const limitMs = durationMs(str('limit') ?? '1h') ?? 3_600_000;
     const result = await host.runSession({ ir, entry, entryId: chosen.id, engine, config: jsonArg('config', str('config')) ?? {}, limitMs });
