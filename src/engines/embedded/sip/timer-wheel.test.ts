@@ -66,6 +66,35 @@ describe('TimerWheel', () => {
     expect(ordered).toBe(true);
   });
 
+  it('100,000 timers with half cancelled: only the rest fire, each once, in deadline order and not early', () => {
+    let now = 0;
+    const wheel = new TimerWheel({ tickMs: 10, slots: 256, now: () => now, autoDrive: false });
+    const N = 100_000;
+    const delay = (i: number): number => ((i * 7919) % 5000) + 1;
+    const firedAt = new Array<number>(N).fill(-1);
+    const order: number[] = [];
+    const handles = Array.from({ length: N }, (_, i) =>
+      wheel.schedule(delay(i), () => {
+        if (firedAt[i] !== -1) throw new Error(`timer ${i} fired twice`);
+        firedAt[i] = now;
+        order.push(i);
+      }),
+    );
+    for (let i = 1; i < N; i += 2) handles[i]!.cancel();
+    expect(wheel.size).toBe(N / 2);
+    for (now = 10; now <= 5100; now += 10) wheel.advanceTo(now);
+    expect(wheel.size).toBe(0);
+    expect(order).toHaveLength(N / 2);
+    expect(order.every((i) => i % 2 === 0)).toBe(true);
+    const early = order.filter((i) => firedAt[i]! < delay(i));
+    expect(early).toEqual([]);
+    for (let k = 1; k < order.length; k++) {
+      const a = Math.ceil(delay(order[k - 1]!) / 10);
+      const b = Math.ceil(delay(order[k]!) / 10);
+      if (b < a) throw new Error(`out of order at ${k}: tick ${b} after ${a}`);
+    }
+  });
+
   it('a throwing callback does not stop the others', () => {
     const { wheel, advance } = manual();
     let ok = false;

@@ -37,17 +37,17 @@ export class TransportLayer {
   async listen(opts: ListenOptions): Promise<Map<TransportProtocol, LocalAddress>> {
     if (opts.udp) {
       this.udp = new UdpTransport(this.onData);
-      const a = await this.udp.listen(opts.udp);
+      const a = await this.udp.listen(unbracketed(opts.udp));
       this.locals.set('udp', { host: advertised(opts.advertise, a.address), port: a.port });
     }
     if (opts.tcp) {
       this.tcp = new StreamTransport('tcp', this.onData, this.framer);
-      const a = await this.tcp.listen(opts.tcp);
+      const a = await this.tcp.listen(unbracketed(opts.tcp));
       this.locals.set('tcp', { host: advertised(opts.advertise, a.address), port: a.port });
     }
     if (opts.tls) {
       this.tls = new StreamTransport('tls', this.onData, this.framer);
-      const a = await this.tls.listen(opts.tls);
+      const a = await this.tls.listen(unbracketed(opts.tls));
       this.locals.set('tls', { host: advertised(opts.advertise, a.address), port: a.port });
     }
     return new Map(this.locals);
@@ -91,6 +91,11 @@ export class TransportLayer {
     return (this.tcp?.connections ?? 0) + (this.tls?.connections ?? 0);
   }
 
+  /** Inbound TLS handshakes that failed (plain TCP to the TLS port, bad hello, rejected certificate). */
+  get tlsHandshakeErrors(): number {
+    return this.tls?.handshakeErrors ?? 0;
+  }
+
   /** Closes everything. */
   async close(): Promise<void> {
     await Promise.all([this.udp?.close(), this.tcp?.close(), this.tls?.close()]);
@@ -112,11 +117,20 @@ export function responseDestination(
   if (source.protocol !== 'udp') {
     return { protocol: source.protocol, address: source.address, port: source.port, conn: source.conn };
   }
-  if (maddr) return { protocol: 'udp', address: maddr, port: viaPort ?? 5060 };
+  if (maddr) return { protocol: 'udp', address: bare(maddr), port: viaPort ?? 5060 };
   return { protocol: 'udp', address: source.address, port: hasRport ? source.port : (viaPort ?? 5060) };
 }
 
+function bare(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** Sockets want `::1`, config and URIs may say `[::1]`. */
+function unbracketed<T extends { host?: string }>(o: T): T {
+  return o.host === undefined ? o : { ...o, host: bare(o.host) };
+}
+
 function advertised(advertise: string | undefined, bound: string): string {
-  const h = advertise ?? (bound === '0.0.0.0' ? '127.0.0.1' : bound === '::' ? '::1' : bound);
+  const h = bare(advertise ?? (bound === '0.0.0.0' ? '127.0.0.1' : bound === '::' ? '::1' : bound));
   return isIPv6(h) ? `[${h}]` : h;
 }

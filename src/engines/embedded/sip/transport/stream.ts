@@ -2,16 +2,19 @@
  * TCP and TLS transports (RFC 3261 §18.3): Content-Length framing, one connection per remote
  * address reused in both directions, idle connections closed after a timeout.
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, connect as tlsConnect, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { FramerFactory, InboundHandler, SendErrorHandler } from './types.js';
 
-/** TCP/TLS listen settings; cert and key are PEM for TLS. */
+/** TCP/TLS listen settings; for TLS, cert and key are PEM text or the path of a PEM file. */
 export interface StreamListenOptions {
   port?: number;
   host?: string;
   cert?: string | Buffer;
   key?: string | Buffer;
+  /** TLS: a client that has not finished its handshake by then is dropped (default 10 s). */
+  handshakeTimeoutMs?: number;
   idleTimeoutMs?: number;
   /** TLS client side: verify the peer certificate (off by default for self-signed trunks). */
   rejectUnauthorized?: boolean;
@@ -32,6 +35,8 @@ export class StreamTransport {
   private opts: StreamListenOptions = {};
   /** Connections that closed on a framing error. */
   framingErrors = 0;
+  /** Inbound TLS connections dropped because the handshake failed (plain TCP, bad hello, rejected cert). */
+  handshakeErrors = 0;
 
   constructor(
     readonly protocol: 'tcp' | 'tls',
@@ -44,10 +49,23 @@ export class StreamTransport {
     this.opts = opts;
     this.idleMs = opts.idleTimeoutMs ?? this.idleMs;
     const onConn = (s: Socket): void => this.adopt(s, true);
-    const server =
-      this.protocol === 'tls'
-        ? createTlsServer({ cert: opts.cert, key: opts.key }, onConn)
-        : createServer(onConn);
+    let server: Server;
+    if (this.protocol === 'tls') {
+      if (!opts.cert || !opts.key) throw new Error('TLS transport needs a certificate and a key');
+      const [cert, key] = await Promise.all([pem(opts.cert, 'certificate'), pem(opts.key, 'key')]);
+      let tlsServer: TlsServer;
+      try {
+        tlsServer = createTlsServer({ cert, key, handshakeTimeout: opts.handshakeTimeoutMs ?? 10_000 }, onConn);
+      } catch (err) {
+        throw new Error(`bad TLS certificate or key: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      // A failed or timed-out handshake costs only that socket; Node leaves a timed-out one open.
+      tlsServer.on('tlsClientError', (_err, socket) => {
+        this.handshakeErrors++;
+        socket.destroy();
+      });
+      server = tlsServer;
+    } else server = createServer(onConn);
     this.server = server;
     server.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
@@ -157,6 +175,16 @@ export class StreamTransport {
         }
       }
     });
+  }
+}
+
+/** PEM text is used as is; anything else is read as a file path (config gives paths). */
+async function pem(v: string | Buffer, what: string): Promise<string | Buffer> {
+  if (Buffer.isBuffer(v) || v.includes('-----BEGIN')) return v;
+  try {
+    return await readFile(v);
+  } catch (err) {
+    throw new Error(`cannot read TLS ${what} from ${v}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

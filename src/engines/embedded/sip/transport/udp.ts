@@ -1,6 +1,6 @@
 /** UDP transport: one socket per listen address, large receive buffer, IPv4 or IPv6. */
 import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { InboundHandler, SendErrorHandler } from './types.js';
 
 /** UDP listen settings. */
@@ -13,6 +13,8 @@ export interface UdpListenOptions {
 /** A bound UDP socket that hands datagrams to the layer. */
 export class UdpTransport {
   private socket: Socket | undefined;
+  /** Bound to an IPv6 address: a dual-stack '::' socket reaches IPv4 peers only as ::ffff:a.b.c.d. */
+  private v6 = false;
   /** Datagrams that failed to send. */
   sendErrors = 0;
   private inFlight = 0;
@@ -23,11 +25,14 @@ export class UdpTransport {
   /** Binds and resolves with the bound address. */
   async listen(opts: UdpListenOptions): Promise<{ address: string; port: number }> {
     const host = opts.host ?? '0.0.0.0';
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
+    this.v6 = isIPv6(host);
+    const socket = createSocket({ type: this.v6 ? 'udp6' : 'udp4', reuseAddr: false });
     this.socket = socket;
     socket.on('message', (msg, rinfo) => {
       try {
-        this.onData(msg, { protocol: 'udp', address: rinfo.address, port: rinfo.port });
+        // IPv4 peers of a dual-stack socket show up v4-mapped; the layers above (Via received, ACLs) want plain IPv4.
+        const address = rinfo.address.startsWith('::ffff:') && rinfo.address.includes('.') ? rinfo.address.slice(7) : rinfo.address;
+        this.onData(msg, { protocol: 'udp', address, port: rinfo.port });
       } catch {
         // The layer above counts its own failures; a datagram must never crash the socket.
       }
@@ -67,7 +72,7 @@ export class UdpTransport {
       }
     };
     try {
-      s.send(data, port, address, done);
+      s.send(data, port, this.v6 && isIPv4(address) ? `::ffff:${address}` : address, done);
     } catch (err) {
       // A bad destination (e.g. port 0) throws synchronously; it is a send error like any other.
       done(err instanceof Error ? err : new Error(String(err)));
