@@ -117,6 +117,32 @@ describe('embedded stack over TLS', () => {
     expect(uas.stack.core.transports.streamConnections).toBe(1);
   });
 
+  it('our BYE to a TLS caller that does not listen at its Contact goes back over its connection', async () => {
+    const uas = await tlsStack();
+    const a = answerAll(uas.stack);
+    const peer = await TlsPeer.open(uas.port);
+    cleanups.push(() => peer.close());
+    const via = '127.0.0.1:9'; // the discard port: nothing listens for SIP there
+    peer.write(tlsRequest({ method: 'INVITE', port: uas.port, via, branch: 'z9hG4bK-inv-reuse', callId: 'tls-reuse', cseq: 1, body: OUR_SDP }));
+    await peer.waitFor(() => peer.find(200, 'INVITE') !== undefined);
+    const toTag = /tag=([^;>\s]+)/.exec(peer.find(200, 'INVITE')!.get('to') ?? '')?.[1];
+    peer.write(tlsRequest({ method: 'ACK', port: uas.port, via, branch: 'z9hG4bK-ack-reuse', callId: 'tls-reuse', cseq: 1, toTag }));
+    const ours = await a.dialogs[0]!;
+    const bye = ours.destroy();
+    await peer.waitFor(() => peer.requests.some((r) => r.startsWith('BYE ')));
+    const req = peer.requests.find((r) => r.startsWith('BYE '))!;
+    expect(req).toMatch(/^BYE sips?:peer@127\.0\.0\.1:9;transport=tls SIP\/2\.0/);
+    const byeVia = /^Via: ([^\r]+)/m.exec(req)![1]!;
+    const branch = /branch=([^;\s]+)/.exec(byeVia)![1]!;
+    const cseq = /^CSeq: ([^\r]+)/m.exec(req)![1]!;
+    peer.write(
+      [`SIP/2.0 200 OK`, `Via: ${byeVia}`, `From: <sip:service@127.0.0.1>;tag=${toTag}`, 'To: <sip:peer@example.invalid>;tag=tlspeer', 'Call-ID: tls-reuse', `CSeq: ${cseq}`, 'Content-Length: 0', '', ''].join('\r\n'),
+    );
+    await bye;
+    expect(branch).toMatch(/^z9hG4bK/);
+    expect(uas.stack.core.transports.streamConnections).toBe(1);
+  });
+
   it('closes an idle TLS connection after idleTimeoutMs', async () => {
     const uas = await tlsStack({ idleTimeoutMs: 300 });
     const peer = await TlsPeer.open(uas.port);

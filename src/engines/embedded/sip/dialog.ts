@@ -12,7 +12,7 @@ import { buildInDialog, nextHop, type DialogFields } from './request-builder.js'
 import { answerDirection, directionOf, withDirection } from './sdp-direction.js';
 import type { TimerHandle } from './timer-wheel.js';
 import type { SipCore } from './core.js';
-import type { Endpoint, TransportProtocol } from './transport/types.js';
+import type { Endpoint, Source, TransportProtocol } from './transport/types.js';
 
 /** What a dialog needs from the stack that owns it. */
 export interface DialogHost {
@@ -60,7 +60,15 @@ export class Dialog extends EventEmitter {
     private readonly host: DialogHost,
     readonly type: 'uas' | 'uac',
     private readonly fields: DialogFields,
-    opts: { localSdp: string; remoteSdp: string; localSeq: number; remoteSeq?: number; protocol: TransportProtocol },
+    opts: {
+      localSdp: string;
+      remoteSdp: string;
+      localSeq: number;
+      remoteSeq?: number;
+      protocol: TransportProtocol;
+      /** The TCP/TLS connection the dialog-creating INVITE came on, reused for requests to the same host. */
+      flow?: Source['conn'];
+    },
   ) {
     super();
     this.sip = { callId: fields.callId, localTag: fields.localTag, remoteTag: fields.remoteTag };
@@ -70,7 +78,10 @@ export class Dialog extends EventEmitter {
     this.localSeq = opts.localSeq;
     this.remoteSeq = opts.remoteSeq;
     this.protocol = opts.protocol;
+    this.flow = opts.flow;
   }
+
+  private readonly flow: Source['conn'];
 
   /** Transport used for requests inside the dialog. */
   readonly protocol: TransportProtocol;
@@ -230,7 +241,7 @@ export class Dialog extends EventEmitter {
     const req = buildInDialog(this.fields, method, seq, core.viaFor(this.protocol));
     for (const [k, v] of Object.entries(opts.headers ?? {})) req.set(k, v);
     if (opts.body !== undefined) req.body = Buffer.from(opts.body, 'utf8');
-    const dest = await this.host.resolve(nextHop(req), this.protocol);
+    const dest = this.viaFlow(await this.host.resolve(nextHop(req), this.protocol));
     const res = await new Promise<SipResponse>((resolve, reject) => {
       core.sendRequest(req, dest, {
         onResponse: (r, status) => {
@@ -246,6 +257,18 @@ export class Dialog extends EventEmitter {
       throw err;
     });
     return res;
+  }
+
+  /**
+   * A caller that connected to us over TCP/TLS may not listen at its Contact (clients behind NAT rarely do), so
+   * requests to the host it connected from go back over its connection while that is open (RFC 5923's reuse,
+   * as proxies and B2BUAs practise it). Another host gets its own connection.
+   */
+  private viaFlow(dest: Endpoint): Endpoint & { conn?: Source['conn'] } {
+    const f = this.flow;
+    if (!f || f.destroyed || dest.protocol === 'udp') return dest;
+    const remote = f.remoteAddress?.replace(/^::ffff:/, '');
+    return remote === dest.address ? { ...dest, conn: f } : dest;
   }
 
   private ack2xx(res: SipResponse, seq: number, dest: Endpoint): void {

@@ -101,7 +101,7 @@ export class SipStack extends EventEmitter implements UacHost {
         routeSet: m.getAll('record-route').flatMap(splitValues),
         contact,
       },
-      { localSdp: opts.localSdp, remoteSdp: m.body.toString('utf8'), localSeq: 0, remoteSeq: parseCSeq(m.get('cseq'))?.seq, protocol },
+      { localSdp: opts.localSdp, remoteSdp: m.body.toString('utf8'), localSeq: 0, remoteSeq: parseCSeq(m.get('cseq'))?.seq, protocol, flow: ic.source.conn },
     );
     this.adopt(d);
     return new Promise<Dialog>((resolve, reject) => {
