@@ -4,8 +4,8 @@ import { SipError, SipStack, type InboundRequest, type OutboundResponse } from '
 import { RawPeer, rawRequest } from './raw-peer.js';
 import { OUR_SDP, runSipp, scenario } from './sipp.js';
 
-const T1 = 60;
-const T2 = 240;
+const T1 = 120; // large enough that event-loop lag on a loaded CI machine stays small beside it
+const T2 = 480;
 const closers: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of closers.splice(0)) await c();
