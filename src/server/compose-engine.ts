@@ -72,7 +72,7 @@ export async function createEngine(config: ServerConfig, log: Logger): Promise<T
   return {
     calls: engine.calls,
     media: engine.media,
-    sip: { host: sip.host, port: first?.port ?? sip.port, transports: Object.keys(bound) },
+    sip: { host: sip.host, port: first?.port ?? sip.port, transports: Object.keys(bound), ...(bound.tls ? { tlsPort: bound.tls.port } : {}) },
     onIncomingCall: (h) => engine.onIncomingCall(h),
     stats: () => {
       const s = engine.stats();

@@ -3,6 +3,7 @@
  * Every source is validated against one JSON Schema, and errors name the setting and where it came from.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
@@ -106,7 +107,7 @@ export function mergeConfig<T>(base: T, over: unknown): T {
 }
 
 /** Environment variables that map to settings; each value is parsed as the setting's type. */
-const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' | 'list' }> = {
+export const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' | 'list' }> = {
   CALLFLOW_FLOWS: { path: ['flows'], type: 'list' },
   CALLFLOW_BUNDLED_FLOWS: { path: ['bundledFlows'], type: 'bool' },
   CALLFLOW_WATCH: { path: ['watch'], type: 'bool' },
@@ -118,6 +119,10 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' 
   CALLFLOW_SIP_HOST: { path: ['sip', 'host'], type: 'string' },
   CALLFLOW_SIP_PORT: { path: ['sip', 'port'], type: 'int' },
   CALLFLOW_SIP_PUBLIC_ADDRESS: { path: ['sip', 'publicAddress'], type: 'string' },
+  CALLFLOW_SIP_TRANSPORTS: { path: ['sip', 'transports'], type: 'list' },
+  CALLFLOW_SIP_TLS_PORT: { path: ['sip', 'tls', 'port'], type: 'int' },
+  CALLFLOW_SIP_TLS_CERT: { path: ['sip', 'tls', 'cert'], type: 'string' },
+  CALLFLOW_SIP_TLS_KEY: { path: ['sip', 'tls', 'key'], type: 'string' },
   CALLFLOW_RTP_HOST: { path: ['rtp', 'host'], type: 'string' },
   CALLFLOW_RTP_PORT_MIN: { path: ['rtp', 'portMin'], type: 'int' },
   CALLFLOW_RTP_PORT_MAX: { path: ['rtp', 'portMax'], type: 'int' },
@@ -172,7 +177,16 @@ export async function configFromFile(path: string, required: boolean): Promise<J
     throw new ConfigError(`${path}: not valid YAML: ${(err as Error).message}`);
   }
   validateConfig(value, path);
-  return value as Json;
+  return withTlsPathsFrom(dirname(resolve(path)), value as Json);
+}
+
+/** Relative TLS certificate and key paths in a config file mean relative to that file, not to the cwd. */
+function withTlsPathsFrom(dir: string, cfg: Json): Json {
+  const sip = cfg.sip;
+  const tls = isObject(sip) ? sip.tls : undefined;
+  if (!isObject(sip) || !isObject(tls)) return cfg;
+  const fix = (v: unknown): unknown => (typeof v === 'string' && !v.includes('-----BEGIN') && !isAbsolute(v) ? resolve(dir, v) : v);
+  return { ...cfg, sip: { ...sip, tls: { ...tls, cert: fix(tls.cert), key: fix(tls.key) } } };
 }
 
 /** Resolve the configuration from all sources, later ones winning. */
@@ -183,6 +197,8 @@ export async function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv;
   const flags = opts.flags ?? {};
   validateConfig(flags, 'command-line flags');
   const cfg = mergeConfig(mergeConfig(mergeConfig(defaultConfig(), fromFile), fromEnv), flags);
+  if (cfg.sip.tls && !cfg.sip.transports.includes('tls'))
+    throw new ConfigError(`sip.tls is set but sip.transports (${cfg.sip.transports.join(', ')}) does not list tls: add tls to sip.transports (CALLFLOW_SIP_TRANSPORTS)`);
   if (cfg.rtp.portMin >= cfg.rtp.portMax) throw new ConfigError(`rtp.portMin (${cfg.rtp.portMin}) must be below rtp.portMax (${cfg.rtp.portMax})`);
   return cfg;
 }

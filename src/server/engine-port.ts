@@ -17,6 +17,8 @@ export interface SipListening {
   host: string;
   port: number;
   transports: string[];
+  /** The TLS port, when TLS listens (it has its own port, 5061 by default). */
+  tlsPort?: number;
 }
 
 /** A ringing inbound call handed to the server; reject it with `leg.hangup({ status })`. */

@@ -28,6 +28,14 @@ function shown(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
+/** `udp+tcp host:5060  tls host:5061`: TLS listens on its own port. */
+function sipLine(sip: SipListening, host: string): string {
+  const plain = sip.transports.filter((t) => t !== 'tls');
+  const parts = plain.length > 0 ? [`${plain.join('+')} ${host}:${sip.port}`] : [];
+  if (sip.tlsPort !== undefined) parts.push(`tls ${host}:${sip.tlsPort}`);
+  return parts.join('  ');
+}
+
 /** The summary as lines of text. */
 export function startupSummary(s: SummaryInput): string {
   const { config } = s;
@@ -35,7 +43,7 @@ export function startupSummary(s: SummaryInput): string {
   const lines = [
     `callflow serving (node ${config.nodeId}, engine ${config.engine}, store ${s.storeKind})`,
     `  HTTP  ${s.httpUrl}   API /v1  docs /docs  OpenAPI /openapi.json  health /healthz /readyz  metrics /metrics`,
-    `  SIP   ${s.sip.transports.join('+')} ${sipHost}:${s.sip.port}`,
+    `  SIP   ${sipLine(s.sip, sipHost)}`,
     `  RTP   ${config.rtp.host === '0.0.0.0' ? '*' : config.rtp.host} ports ${config.rtp.portMin}-${config.rtp.portMax}`,
     `  flow directories: ${s.flows.dirs.map((d) => `${shown(d)}${s.flows.existingDirs().includes(d) ? '' : ' (absent)'}`).join(', ')}${config.watch ? ' (watched)' : ''}`,
   ];

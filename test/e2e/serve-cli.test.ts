@@ -5,11 +5,13 @@
  * letting the live call finish.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { selfSigned } from '../sip/tls-cert.js';
+import { TlsPeer, tlsRequest } from '../sip/tls-peer.js';
 import { portBlock } from './support/ports.js';
 import { startServer, until } from './support/server.js';
 import { e2eScenario, runSipp } from './support/sipp.js';
@@ -133,6 +135,46 @@ describe('callflow serve: the command', () => {
     expect(await ping.json()).toEqual({ pong: true });
     run.proc.kill('SIGTERM');
     expect(await run.exit).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('serves SIP over TLS with a certificate and key named relative to the config file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callflow-tls-cli-'));
+    const pem = selfSigned();
+    mkdirSync(join(dir, 'certs'));
+    writeFileSync(join(dir, 'certs', 'sip.crt'), pem.cert);
+    writeFileSync(join(dir, 'certs', 'sip.key'), pem.key);
+    pem.dispose();
+    const file = join(dir, 'callflow.yaml');
+    writeFileSync(
+      file,
+      [
+        'bundledFlows: false',
+        'watch: false',
+        `flows: [${JSON.stringify(join(dir, 'flows'))}]`,
+        'http: { host: 127.0.0.1, port: 0 }',
+        'sip: { host: 127.0.0.1, port: 0, transports: [udp, tls], tls: { port: 0, cert: certs/sip.crt, key: certs/sip.key } }',
+        `rtp: { host: 127.0.0.1, portMin: ${ports.rtp.min}, portMax: ${ports.rtp.max} }`,
+      ].join('\n'),
+    );
+    const run = cli(['serve', '--config', file]);
+    procs.push(run.proc);
+    await until(() => /callflow serving/.test(run.out()) || run.proc.exitCode !== null, 'the server to start', 60_000);
+    const tlsPort = Number(/SIP\s+udp 127\.0\.0\.1:\d+\s+tls 127\.0\.0\.1:(\d+)/.exec(run.out())?.[1]);
+    expect(tlsPort, run.out()).toBeGreaterThan(0);
+    const peer = await TlsPeer.open(tlsPort);
+    peer.write(tlsRequest({ method: 'OPTIONS', port: tlsPort, via: '127.0.0.1:5061', branch: 'z9hG4bK-cli-tls', callId: 'cli-tls', cseq: 1 }));
+    await peer.waitFor(() => peer.find(200, 'OPTIONS') !== undefined);
+    peer.close();
+    run.proc.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+
+    // TLS settings without tls among the transports would silently serve no TLS: refused, naming the fix.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('transports: [udp, tls]', 'transports: [udp]'));
+    const bad = cli(['serve', '--config', file]);
+    procs.push(bad.proc);
+    expect(await bad.exit).toBe(2);
+    expect(bad.out()).toMatch(/sip\.tls is set but sip\.transports \(udp\) does not list tls/);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 

@@ -27,6 +27,7 @@ const HELP = `usage: callflow serve [options]
   --log-level <level>   trace|debug|info|warn|error|fatal|silent (default info)
 
 Environment: CALLFLOW_HTTP_PORT, CALLFLOW_SIP_PORT, CALLFLOW_STORE, CALLFLOW_FLOWS, CALLFLOW_API_KEYS, ...
+(every setting and variable: docs/configuration.md)
 Stop with SIGTERM or Ctrl-C: new calls get 503, live calls may finish (limits.shutdownGrace), then BYE.
 SIGHUP re-reads every flow file now (as POST /v1/flows/reload does).`;
 

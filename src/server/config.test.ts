@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFromEnv, loadConfig } from './config.js';
+
+describe('SIP TLS settings', () => {
+  it('come from CALLFLOW_SIP_TRANSPORTS and CALLFLOW_SIP_TLS_*', async () => {
+    const env = { CALLFLOW_SIP_TRANSPORTS: 'udp, tls', CALLFLOW_SIP_TLS_PORT: '5071', CALLFLOW_SIP_TLS_CERT: '/etc/sip.crt', CALLFLOW_SIP_TLS_KEY: '/etc/sip.key' };
+    expect(configFromEnv(env)).toEqual({ sip: { transports: ['udp', 'tls'], tls: { port: 5071, cert: '/etc/sip.crt', key: '/etc/sip.key' } } });
+    const cfg = await loadConfig({ file: undefined, env });
+    expect(cfg.sip.transports).toEqual(['udp', 'tls']);
+    expect(cfg.sip.tls).toEqual({ port: 5071, cert: '/etc/sip.crt', key: '/etc/sip.key' });
+  });
+
+  it('resolve relative paths from the config file, and keep inline PEM text as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-config-'));
+    const file = join(dir, 'callflow.yaml');
+    writeFileSync(file, 'sip:\n  transports: [tls]\n  tls: { cert: certs/a.crt, key: "-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----\\n" }\n');
+    const cfg = await loadConfig({ file, env: {} });
+    expect(cfg.sip.tls?.cert).toBe(join(dir, 'certs', 'a.crt'));
+    expect(cfg.sip.tls?.key).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuse TLS settings when tls is not among the transports', async () => {
+    const env = { CALLFLOW_SIP_TLS_CERT: '/etc/sip.crt', CALLFLOW_SIP_TLS_KEY: '/etc/sip.key' };
+    const err = await loadConfig({ env }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/does not list tls: add tls to sip\.transports \(CALLFLOW_SIP_TRANSPORTS\)/);
+  });
+});
