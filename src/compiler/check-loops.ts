@@ -46,15 +46,20 @@ function busyComponents(g: FlowGraph): number[][] {
       const parent = work[work.length - 1];
       if (parent) low[parent.v] = Math.min(low[parent.v]!, low[top.v]!);
       if (low[top.v] === index[top.v]) {
-        const comp: number[] = [];
-        let w: number;
+        let w = stack.pop()!;
+        onStack[w] = 0;
+        // Nearly every component is one statement: only a self-loop makes it cyclic, and no array is needed.
+        if (w === top.v) {
+          if (top.next.includes(w)) out.push([w]);
+          continue;
+        }
+        const comp: number[] = [w];
         do {
           w = stack.pop()!;
           onStack[w] = 0;
           comp.push(w);
         } while (w !== top.v);
-        const cyclic = comp.length > 1 || succ(top.v).includes(top.v);
-        if (cyclic) out.push(comp.sort((a, b) => a - b));
+        out.push(comp.sort((a, b) => a - b));
       }
     }
   }

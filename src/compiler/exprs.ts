@@ -15,14 +15,35 @@ export interface VarRead {
   range: SourceRange;
 }
 
-/** One walk stack reused by every (non-reentrant) walk: compiling a big flow walks a lot of expressions. */
-const SHARED: Expr[] = [];
+/**
+ * One walk stack reused by every (non-reentrant) walk: compiling a big flow walks a lot of expressions. It keeps
+ * its own depth, because emptying an array by `length = 0` or `pop()` frees or shrinks its storage, and every
+ * walk would then allocate it again.
+ */
+class WalkStack {
+  private readonly items: Array<Expr | undefined> = [];
+  private depth = 0;
+  push(e: Expr): void {
+    this.items[this.depth++] = e;
+  }
+  pop(): Expr | undefined {
+    if (this.depth === 0) return undefined;
+    const e = this.items[--this.depth];
+    this.items[this.depth] = undefined;
+    return e;
+  }
+  clear(): void {
+    while (this.depth > 0) this.items[--this.depth] = undefined;
+  }
+}
+
+const SHARED = new WalkStack();
 
 /** Functions whose first argument is probed, not used: `has(x, "k")`, `missing(x, [...])`. */
 const PROBES = new Set(['has', 'missing']);
 
 /** Push an expression's direct children onto `stack` (no closures: this runs for every expression node). */
-function pushChildren(e: Expr, stack: Expr[]): void {
+function pushChildren(e: Expr, stack: WalkStack): void {
   switch (e.kind) {
     case 'string':
       for (const p of e.parts) if (typeof p !== 'string') stack.push(p);
@@ -31,13 +52,15 @@ function pushChildren(e: Expr, stack: Expr[]): void {
       stack.push(e.object);
       return;
     case 'index':
-      stack.push(e.object, e.index);
+      stack.push(e.object);
+      stack.push(e.index);
       return;
     case 'unary':
       stack.push(e.operand);
       return;
     case 'binary':
-      stack.push(e.left, e.right);
+      stack.push(e.left);
+      stack.push(e.right);
       return;
     case 'call':
       for (const a of e.args) stack.push(a);
@@ -60,7 +83,7 @@ function pushChildren(e: Expr, stack: Expr[]): void {
 /** Check function calls and `config.x` reads in one expression. */
 export function checkExpr(e: Expr, configs: ReadonlySet<string>, r: Reporter): void {
   const stack = SHARED;
-  stack.length = 0;
+  stack.clear();
   stack.push(e);
   for (let x = stack.pop(); x; x = stack.pop()) {
     if (x.kind === 'call') {
@@ -111,7 +134,7 @@ function pathRoot(e: Expr): Extract<Expr, { kind: 'var' }> | undefined {
 }
 
 /** Push the index expressions inside a path (`a[i].b` → i): real reads even when the path is probed. */
-function pushIndexes(e: Expr, stack: Expr[]): void {
+function pushIndexes(e: Expr, stack: WalkStack): void {
   let x = e;
   while (x.kind === 'member' || x.kind === 'index') {
     if (x.kind === 'index') stack.push(x.index);
@@ -125,7 +148,7 @@ function pushIndexes(e: Expr, stack: Expr[]): void {
  */
 export function collectReads(e: Expr, out: VarRead[], bound?: ReadonlySet<string>): void {
   const stack = SHARED;
-  stack.length = 0;
+  stack.clear();
   stack.push(e);
   for (let x = stack.pop(); x; x = stack.pop()) {
     switch (x.kind) {

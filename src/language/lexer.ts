@@ -3,12 +3,11 @@
  * brackets, collapses blank and comment lines, and turns the remaining line breaks and indentation changes into
  * Newline / Indent / Dedent tokens (as Python does), so the grammar can attach indented lines to the line above.
  */
-import { createTokenInstance, Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import type { Diagnostic } from './diagnostics.js';
+import { makeToken, RawTokens, scan, type RangedToken, type TokenSink } from './lexer-scan.js';
 import { error } from './ranges.js';
 import * as T from './tokens.js';
-
-const lexer = new Lexer(T.LEXED_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
 
 /** Where a fragment (an interpolation, a YAML scalar) starts in its file, 0-based. */
 export interface Base {
@@ -47,26 +46,43 @@ export interface LexResult {
   diagnostics: Diagnostic[];
 }
 
-const OPENERS = new Set<TokenType>([T.LParen, T.LBracket, T.LBrace]);
-const CLOSERS = new Set<TokenType>([T.RParen, T.RBracket, T.RBrace]);
+const isOpener = (t: TokenType): boolean => t === T.LParen || t === T.LBracket || t === T.LBrace;
+const isCloser = (t: TokenType): boolean => t === T.RParen || t === T.RBracket || t === T.RBrace;
 
 /**
  * Tokenize `text`. `layout` (whole files) emits Newline/Indent/Dedent; without it (expression fragments) line
  * breaks are plain whitespace. `base` shifts positions for fragments embedded in a larger file.
  */
 export function tokenize(file: string, text: string, layout: boolean, base?: Base): LexResult {
-  const lexed = lexer.tokenize(text);
+  const shifted = base !== undefined && (base.line !== 0 || base.character !== 0 || base.offset !== 0);
+  // A whole file without a shift (the common, large case) is laid out while it is scanned: no raw token list.
+  const fused = layout && !shifted ? new Layout(file, text) : undefined;
+  const raw = fused ? undefined : new RawTokens();
+  const errors = scan(text, fused ?? raw!);
   const diagnostics: Diagnostic[] = [];
-  for (const e of lexed.errors) {
-    const line = (e.line ?? 1) - 1;
-    const character = (e.column ?? 1) - 1;
+  for (const e of errors) {
+    const line = e.line - 1;
+    const character = e.column - 1;
     const shown = text.slice(e.offset, e.offset + Math.min(e.length, 20));
     const range = { file, start: { line, character }, end: { line, character: character + e.length } };
     diagnostics.push(error('CF1002', `unexpected character${e.length > 1 ? 's' : ''} '${shown}'`, range));
   }
-  if (base && (base.line !== 0 || base.character !== 0 || base.offset !== 0)) shift(lexed.tokens, base, diagnostics);
-  const tokens = layout ? applyLayout(file, text, lexed.tokens, diagnostics) : dropNewlines(file, lexed.tokens, diagnostics);
-  return { tokens, diagnostics };
+  if (fused) {
+    const tokens = fused.finish();
+    for (const d of fused.diagnostics) diagnostics.push(d);
+    return { tokens, diagnostics };
+  }
+  const tokens = raw!.tokens;
+  if (shifted) shift(tokens, base, diagnostics);
+  if (!layout) return { tokens: dropNewlines(file, tokens, diagnostics), diagnostics };
+  const replay = new Layout(file, text);
+  for (const t of tokens) {
+    if (t.tokenType === T.RawNewline) replay.newline(t.startOffset, t.startLine ?? 1, t.startColumn ?? 1);
+    else replay.token(t);
+  }
+  const out = replay.finish();
+  for (const d of replay.diagnostics) diagnostics.push(d);
+  return { tokens: out, diagnostics };
 }
 
 function shift(tokens: IToken[], base: Base, diagnostics: Diagnostic[]): void {
@@ -87,7 +103,6 @@ function shift(tokens: IToken[], base: Base, diagnostics: Diagnostic[]): void {
 }
 
 function fixString(file: string, t: IToken, diagnostics: Diagnostic[]): void {
-  if (t.tokenType !== T.UnterminatedString) return;
   diagnostics.push(error('CF1001', 'this string has no closing quote', rangeOf(file, t), 'strings end on the line they start on'));
   t.tokenType = T.StringLiteral;
   t.tokenTypeIdx = T.StringLiteral.tokenTypeIdx!;
@@ -102,9 +117,10 @@ function rangeOf(file: string, t: IToken): Diagnostic['range'] {
 
 function dropNewlines(file: string, tokens: IToken[], diagnostics: Diagnostic[]): IToken[] {
   const out: IToken[] = [];
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.tokenType === T.RawNewline) continue;
-    fixString(file, t, diagnostics);
+    if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
     out.push(t);
   }
   return out;
@@ -114,57 +130,81 @@ function dropNewlines(file: string, tokens: IToken[], diagnostics: Diagnostic[])
 function synth(type: TokenType, at: IToken | undefined, text: string, endLine: number, endColumn: number): IToken {
   if (at) {
     const col = at.startColumn ?? 1;
-    return createTokenInstance(type, '', at.startOffset, at.startOffset - 1, at.startLine ?? 1, at.startLine ?? 1, col, col - 1);
+    return makeToken(type, '', at.startOffset, at.startOffset - 1, at.startLine ?? 1, col, col - 1);
   }
-  return createTokenInstance(type, '', text.length, text.length - 1, endLine, endLine, endColumn + 1, endColumn);
+  return makeToken(type, '', text.length, text.length - 1, endLine, endColumn + 1, endColumn);
 }
 
-function applyLayout(file: string, text: string, raw: IToken[], diagnostics: Diagnostic[]): IToken[] {
-  const out: IToken[] = [];
-  const indents: number[] = [0];
-  const openers: Array<{ tok: IToken; indent: number }> = [];
-  let lineIndent = 0;
-  let newline: IToken | undefined;
-  let bracketBreak = false;
-  for (const t of raw) {
-    if (t.tokenType === T.RawNewline) {
-      if (openers.length > 0) bracketBreak = true;
-      else if (out.length > 0) newline ??= t;
-      continue;
+/** The layout pass, fed token by token (line breaks apart) so it can run while the text is scanned. */
+class Layout implements TokenSink {
+  /** Sized from the text (about one token per 5 characters) so pushing rarely regrows it; trimmed at the end. */
+  private readonly out: IToken[];
+  private count = 0;
+  /** Layout problems, in the order found (after the lexing errors in the result). */
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly indents: number[] = [0];
+  private readonly openers: Array<{ tok: IToken; indent: number }> = [];
+  private lineIndent = 0;
+  /** The pending statement end (offset, 1-based line and column); offset -1 when there is none. */
+  private nlOffset = -1;
+  private nlLine = 0;
+  private nlColumn = 0;
+  private bracketBreak = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+  ) {
+    this.out = new Array<IToken>(Math.ceil(text.length / 5) + 16);
+  }
+
+  private push(t: IToken): void {
+    this.out[this.count++] = t;
+  }
+
+  newline(offset: number, line: number, column: number): void {
+    if (this.openers.length > 0) this.bracketBreak = true;
+    else if (this.count > 0 && this.nlOffset < 0) {
+      this.nlOffset = offset;
+      this.nlLine = line;
+      this.nlColumn = column;
     }
-    fixString(file, t, diagnostics);
+  }
+
+  token(t: RangedToken): void {
+    const { out, openers, diagnostics, file } = this;
+    if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
     const col = (t.startColumn ?? 1) - 1;
-    if (bracketBreak) {
-      bracketBreak = false;
+    if (this.bracketBreak) {
+      this.bracketBreak = false;
       const top = openers[openers.length - 1]!;
-      if (col <= top.indent && !CLOSERS.has(t.tokenType)) {
+      if (col <= top.indent && !isCloser(t.tokenType)) {
         // A bracket left open: end the logical line here instead of swallowing the rest of the file.
         for (const o of openers) {
           diagnostics.push(error('CF1007', `'${o.tok.image}' is not closed`, rangeOf(file, o.tok)));
         }
         openers.length = 0;
         // The line ends after the last token before the break (columns are 1-based).
-        const prev = out[out.length - 1];
-        const line = prev?.endLine ?? prev?.startLine ?? t.startLine ?? 1;
-        const column = (prev?.endColumn ?? 0) + 1;
-        const offset = prev ? prev.endOffset ?? prev.startOffset : t.startOffset - 1;
-        newline = createTokenInstance(T.Newline, '', offset, offset, line, line, column, column);
+        const prev = this.count > 0 ? out[this.count - 1] : undefined;
+        this.nlLine = prev?.endLine ?? prev?.startLine ?? t.startLine ?? 1;
+        this.nlColumn = (prev?.endColumn ?? 0) + 1;
+        this.nlOffset = prev ? prev.endOffset ?? prev.startOffset : t.startOffset - 1;
       }
     }
-    if (out.length === 0 || newline) {
-      if (newline) {
-        const n = newline;
-        out.push(createTokenInstance(T.Newline, '', n.startOffset, n.startOffset, n.startLine ?? 1, n.startLine ?? 1, n.startColumn ?? 1, n.startColumn ?? 1));
-        newline = undefined;
+    if (this.count === 0 || this.nlOffset >= 0) {
+      if (this.nlOffset >= 0) {
+        this.push(makeToken(T.Newline, '', this.nlOffset, this.nlOffset, this.nlLine, this.nlColumn, this.nlColumn));
+        this.nlOffset = -1;
       }
+      const indents = this.indents;
       let top = indents[indents.length - 1]!;
       if (col > top) {
         indents.push(col);
-        out.push(synth(T.Indent, t, text, 0, 0));
+        this.push(synth(T.Indent, t, this.text, 0, 0));
       } else {
         while (col < top) {
           indents.pop();
-          out.push(synth(T.Dedent, t, text, 0, 0));
+          this.push(synth(T.Dedent, t, this.text, 0, 0));
           top = indents[indents.length - 1]!;
         }
         if (col > top) {
@@ -172,20 +212,26 @@ function applyLayout(file: string, text: string, raw: IToken[], diagnostics: Dia
           diagnostics.push(error('CF1006', 'this line is indented to a level no enclosing block uses', range));
         }
       }
-      lineIndent = col;
+      this.lineIndent = col;
     }
-    if (OPENERS.has(t.tokenType)) openers.push({ tok: t, indent: lineIndent });
-    else if (CLOSERS.has(t.tokenType) && openers.length > 0) openers.pop();
-    out.push(t);
+    if (isOpener(t.tokenType)) openers.push({ tok: t, indent: this.lineIndent });
+    else if (isCloser(t.tokenType) && openers.length > 0) openers.pop();
+    this.push(t);
   }
-  for (const o of openers) diagnostics.push(error('CF1007', `'${o.tok.image}' is not closed`, rangeOf(file, o.tok)));
-  const end = textEnd(text);
-  const endLine = end.line + 1;
-  const endColumn = end.character;
-  const last = out[out.length - 1];
-  if (last && last.tokenType !== T.Newline) {
-    out.push(createTokenInstance(T.Newline, '', text.length, text.length - 1, endLine, endLine, endColumn + 1, endColumn));
+
+  /** Close what is still open and return the tokens. */
+  finish(): IToken[] {
+    const { out, text, file } = this;
+    for (const o of this.openers) this.diagnostics.push(error('CF1007', `'${o.tok.image}' is not closed`, rangeOf(file, o.tok)));
+    const end = textEnd(text);
+    const endLine = end.line + 1;
+    const endColumn = end.character;
+    const last = this.count > 0 ? out[this.count - 1] : undefined;
+    if (last && last.tokenType !== T.Newline) {
+      this.push(makeToken(T.Newline, '', text.length, text.length - 1, endLine, endColumn + 1, endColumn));
+    }
+    for (let i = 1; i < this.indents.length; i++) this.push(synth(T.Dedent, undefined, text, endLine, endColumn));
+    out.length = this.count;
+    return out;
   }
-  for (let i = 1; i < indents.length; i++) out.push(synth(T.Dedent, undefined, text, endLine, endColumn));
-  return out;
 }

@@ -14,7 +14,7 @@ const BASE_TYPES = ['string', 'number', 'boolean', 'object', 'array', 'any'] as 
 export abstract class DeclParser extends ExpressionParser {
   /** The argument name whose value the cached option below may parse. */
   private argName = '';
-  private valueOption: { GATE: () => boolean; DEF: () => Expr } | undefined;
+  private valueOption: (() => Expr) | undefined;
 
   /** Indented string lines under a declaration: its documentation. */
   readonly docBlock = this.RULE('docBlock', (): string => {
@@ -92,12 +92,12 @@ export abstract class DeclParser extends ExpressionParser {
     this.MANY(() => {
       const name = this.CONSUME(T.Name);
       this.argName = name.image;
-      // Built once: a closure per argument is measurable on large files (see bench/compile.ts).
-      const value = this.OPTION((this.valueOption ??= {
-        GATE: () => this.valueGate(this.argName),
-        DEF: () => this.SUBRULE(this.expression),
-      }));
-      this.ACTION(() => {
+      // Built once: a closure per argument is measurable on large files (see bench/compile.ts). The gate is
+      // tested here rather than as the option's GATE, for which Chevrotain makes a closure per call.
+      const value = this.RECORDING_PHASE || this.valueGate(this.argName)
+        ? this.OPTION((this.valueOption ??= () => this.SUBRULE(this.expression)))
+        : undefined;
+      if (!this.RECORDING_PHASE) {
         const id = this.ident(name);
         const decl = argDecl(this.step, name.image);
         if (!value && decl && decl.flag !== true) {
@@ -105,7 +105,7 @@ export abstract class DeclParser extends ExpressionParser {
         }
         const v: Expr = value ?? (decl && decl.flag !== true ? { kind: 'null', range: id.range } : { kind: 'bool', value: true, range: id.range });
         args.push({ name: id, value: normalizeArgValue(decl, v), range: span(id.range, v.range) });
-      });
+      }
     });
     return args;
   });
@@ -115,13 +115,14 @@ export abstract class DeclParser extends ExpressionParser {
   readonly transition = this.RULE('transition', (): TransitionAst => {
     const arrow = this.CONSUME(T.Arrow);
     const tail = this.tr(this.SUBRULE(this.transitionTail));
-    return this.ACTION(() => ({ ...tail, range: span(this.r(arrow), tail.range) }));
+    if (this.RECORDING_PHASE) return undefined as never;
+    return { ...tail, range: span(this.r(arrow), tail.range) };
   });
 
   /** `target [max N [else -> other]]`. */
   readonly transitionTail = this.RULE('transitionTail', (): TransitionAst => {
     const target = this.CONSUME(T.Name);
-    const t = this.ACTION((): TransitionAst => ({ target: this.ident(target), range: this.r(target) }));
+    const t: TransitionAst = this.RECORDING_PHASE ? (undefined as never) : { target: this.ident(target), range: this.r(target) };
     this.OPTION(() => {
       this.CONSUME(T.Max);
       const n = this.CONSUME(T.NumberLiteral);

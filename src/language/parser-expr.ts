@@ -43,11 +43,11 @@ export abstract class ExpressionParser extends ParserSupport {
       ops.push(this.OR(this.binaryAlternatives()));
       (operands ??= [first]).push(this.SUBRULE2(this.unary));
     });
-    return this.ACTION(() => {
-      if (!operands) return first ?? this.hole();
-      const filled = operands.map((e) => e ?? this.hole());
-      return this.foldBinary(filled, ops);
-    });
+    // Actions are written inline behind RECORDING_PHASE (what ACTION does) to save a closure per call.
+    if (this.RECORDING_PHASE) return undefined as never;
+    if (!operands) return first ?? this.hole();
+    for (let i = 0; i < operands.length; i++) operands[i] ??= this.hole();
+    return this.foldBinary(operands, ops);
   });
 
   // Alternatives of the hottest rules are built once and reused (Chevrotain's documented OR caching).
@@ -91,21 +91,21 @@ export abstract class ExpressionParser extends ParserSupport {
   readonly primary = this.RULE('primary', (): Expr =>
     this.OR((this.primaryAlts ??= [
       {
-        ALT: () => {
+        ALT: (): Expr => {
           const s = this.CONSUME(T.StringLiteral);
-          return this.ACTION(() => this.stringExpr(s));
+          return this.RECORDING_PHASE ? (undefined as never) : this.stringExpr(s);
         },
       },
       {
-        ALT: () => {
+        ALT: (): Expr => {
           const n = this.CONSUME(T.NumberLiteral);
-          return this.ACTION((): Expr => ({ kind: 'number', value: Number(n.image), range: this.r(n) }));
+          return this.RECORDING_PHASE ? (undefined as never) : { kind: 'number', value: Number(n.image), range: this.r(n) };
         },
       },
       {
-        ALT: () => {
+        ALT: (): Expr => {
           const d = this.CONSUME(T.Duration);
-          return this.ACTION((): Expr => ({ kind: 'duration', ms: durationMs(d.image), text: d.image, range: this.r(d) }));
+          return this.RECORDING_PHASE ? (undefined as never) : { kind: 'duration', ms: durationMs(d.image), text: d.image, range: this.r(d) };
         },
       },
       { ALT: () => this.literal(this.CONSUME(T.True), true) },
@@ -134,11 +134,10 @@ export abstract class ExpressionParser extends ParserSupport {
       args = this.SUBRULE(this.exprList);
       close = this.CONSUME(T.RParen);
     });
-    return this.ACTION((): Expr => {
-      const range = this.r(name);
-      if (!args || !close) return { kind: 'var', name: name.image, range };
-      return { kind: 'call', fn: name.image, fnRange: range, args, range: span(range, this.r(close)) };
-    });
+    if (this.RECORDING_PHASE) return undefined as never;
+    const range = this.r(name);
+    if (!args || !close) return { kind: 'var', name: name.image, range };
+    return { kind: 'call', fn: name.image, fnRange: range, args, range: span(range, this.r(close)) };
   });
 
   /** Comma-separated expressions, a trailing comma allowed (call arguments, array items). */

@@ -4,11 +4,12 @@
  */
 import { EmbeddedActionsParser, tokenMatcher, type IToken, type TokenType } from 'chevrotain';
 import type { StepDecl } from '../catalog/index.js';
-import type { BinaryOp, Expr, Ident, StringExpr, TransitionAst } from './ast.js';
+import type { BinaryOp, Expr, Ident, StepAst, StringExpr, TransitionAst } from './ast.js';
 import type { Diagnostic, SourceRange } from './diagnostics.js';
+import type { RangedToken } from './lexer-scan.js';
 import { messageProvider } from './messages.js';
 import { error, isInvented, span, tokenRange } from './ranges.js';
-import { enumValues, isArgName, positionalArg } from './step-args.js';
+import { enumValues, isArgName, normalizeArgValue, positionalArg } from './step-args.js';
 import { splitTemplate } from './strings.js';
 import * as T from './tokens.js';
 
@@ -44,6 +45,14 @@ const EXPR_START_BY_TYPE = new Map<TokenType, boolean>();
 
 const VALUE_AFTER_NAME: readonly TokenType[] = [T.StringLiteral, T.NumberLiteral, T.Duration, T.True, T.False, T.Null, T.LBrace];
 
+/** Replace the top two operands by the binary expression of the top operator. */
+function reduceBinary(out: Expr[], stack: Array<{ op: BinaryOp; prec: number }>): void {
+  const right = out.pop()!;
+  const left = out.pop()!;
+  const { op } = stack.pop()!;
+  out.push({ kind: 'binary', op, left, right, range: span(left.range, right.range) });
+}
+
 /** Base class of the `.flow` parser: state for one parse and helpers the grammar's actions call. */
 export abstract class ParserSupport extends EmbeddedActionsParser {
   protected file = '<input>';
@@ -68,13 +77,23 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
     this.input = tokens;
   }
 
-  /** The range of a token; invented (recovery) tokens sit where the last real one ended. */
+  /**
+   * The range of a token; invented (recovery) tokens sit where the last real one ended. A lexed token keeps
+   * its range, so the several AST nodes that point at one token share one range object (AST ranges are never
+   * mutated in place).
+   */
   protected r(tok: IToken): SourceRange {
+    const cached = (tok as RangedToken).range;
+    if (cached !== undefined) {
+      this.lastRange = cached;
+      return cached;
+    }
     if (isInvented(tok)) {
       const at = this.lastRange?.end ?? { line: 0, character: 0 };
       return { file: this.file, start: at, end: at };
     }
     const range = tokenRange(this.file, tok);
+    if ('range' in tok) (tok as RangedToken).range = range;
     this.lastRange = range;
     return range;
   }
@@ -176,23 +195,30 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
     return e.parts.map((part) => (typeof part === 'string' ? part : '')).join('');
   }
 
+  /** Add the unnamed argument of a step (`value` undefined when recovery lost it). */
+  protected addPositional(step: StepAst, name: IToken, value: Expr | undefined): void {
+    const decl = this.step;
+    const pos = positionalArg(decl);
+    const v = value ?? this.hole();
+    if (decl && !pos) {
+      this.report('CF2016', `'${name.image}' has no unnamed argument`, v.range, 'write the argument name before the value');
+      return;
+    }
+    const argName = pos?.name ?? '';
+    step.args.push({ name: { name: argName, range: v.range }, value: normalizeArgValue(pos, v), positional: true, range: v.range });
+  }
+
   /** Fold `a op b op c ...` by precedence (all operators are left-associative). */
   protected foldBinary(operands: Expr[], ops: IToken[]): Expr {
     const out: Expr[] = [operands[0]!];
     const stack: Array<{ op: BinaryOp; prec: number }> = [];
-    const reduce = (): void => {
-      const right = out.pop()!;
-      const left = out.pop()!;
-      const { op } = stack.pop()!;
-      out.push({ kind: 'binary', op, left, right, range: span(left.range, right.range) });
-    };
-    ops.forEach((tok, i) => {
-      const info = BINARY.get(tok.tokenType) ?? { op: '+', prec: 6 };
-      while (stack.length > 0 && stack[stack.length - 1]!.prec >= info.prec) reduce();
+    for (let i = 0; i < ops.length; i++) {
+      const info = BINARY.get(ops[i]!.tokenType) ?? { op: '+', prec: 6 };
+      while (stack.length > 0 && stack[stack.length - 1]!.prec >= info.prec) reduceBinary(out, stack);
       stack.push(info);
       out.push(operands[i + 1] ?? this.hole());
-    });
-    while (stack.length > 0) reduce();
+    }
+    while (stack.length > 0) reduceBinary(out, stack);
     return out[0]!;
   }
 

@@ -22,8 +22,8 @@ import type {
 } from './ast.js';
 import type { SourceRange } from './diagnostics.js';
 import { DeclParser } from './parser-decls.js';
-import { span } from './ranges.js';
-import { markPositional, normalizeArgValue, positionalArg, stepDecl } from './step-args.js';
+import { endsAfter, span } from './ranges.js';
+import { markPositional, stepDecl } from './step-args.js';
 import * as T from './tokens.js';
 
 /** The parse of a whole file, before it becomes a FlowAst (parse-flow.ts adds the file-level defaults). */
@@ -44,8 +44,9 @@ export class FlowParser extends DeclParser {
   // ------------------------------------------------------------------------------------------- file
 
   private statementAlts: Array<IOrAlt<StatementAst>> | undefined;
-  private positionalOption: { GATE: () => boolean; DEF: () => { value: Expr | undefined } } | undefined;
+  private positionalOption: (() => { value: Expr | undefined }) | undefined;
   private switchAlts: Array<IOrAlt<SwitchLine>> | undefined;
+  private fileAlts: Array<IOrAlt<void>> | undefined;
 
   /** What the file rule has built so far, returned even when recovery has to give up. */
   private fileParts: FlowParts = { configs: [], entries: [], states: [] };
@@ -60,11 +61,12 @@ export class FlowParser extends DeclParser {
       this.ACTION(() => (parts.header = h));
     });
     this.MANY(() => {
-      this.OR([
-        { ALT: () => { const c = this.SUBRULE(this.configDecl); this.ACTION(() => c && parts.configs.push(c)); } },
-        { ALT: () => { const e = this.SUBRULE(this.entryDecl); this.ACTION(() => e && parts.entries.push(e)); } },
-        { ALT: () => { const s = this.SUBRULE(this.stateDecl); this.ACTION(() => s && parts.states.push(s)); } },
-      ]);
+      // Built once; each alternative adds to `this.fileParts`, which is `parts` (no closures per declaration).
+      this.OR((this.fileAlts ??= [
+        { ALT: () => { const c = this.SUBRULE(this.configDecl); this.ACTION(() => c && this.fileParts.configs.push(c)); } },
+        { ALT: () => { const e = this.SUBRULE(this.entryDecl); this.ACTION(() => e && this.fileParts.entries.push(e)); } },
+        { ALT: () => { const s = this.SUBRULE(this.stateDecl); this.ACTION(() => s && this.fileParts.states.push(s)); } },
+      ]));
     });
     return parts;
     },
@@ -263,7 +265,7 @@ export class FlowParser extends DeclParser {
       this.CONSUME(T.Indent);
       this.MANY(() => {
         const s = this.SUBRULE(this.statement);
-        this.ACTION(() => s && body.push(s));
+        if (!this.RECORDING_PHASE && s) body.push(s);
       });
       this.CONSUME(T.Dedent);
     });
@@ -385,27 +387,18 @@ export class FlowParser extends DeclParser {
 
   readonly stepStatement = this.RULE('stepStatement', (): StepAst => {
     const name = this.CONSUME(T.Name);
-    const step = this.ACTION((): StepAst => {
+    // Actions are written inline behind RECORDING_PHASE (what ACTION does) to save a closure per step.
+    let step = undefined as unknown as StepAst;
+    if (!this.RECORDING_PHASE) {
       this.step = stepDecl(name.image);
-      return { kind: 'step', name: this.ident(name), args: [], outcomes: [], range: this.r(name) };
-    });
+      step = { kind: 'step', name: this.ident(name), args: [], outcomes: [], range: this.r(name) };
+    }
     // Built once (no closures per step); it returns a box so a value that recovery lost still counts as given.
-    const given = this.OPTION((this.positionalOption ??= {
-      GATE: () => this.positionalGate(),
-      DEF: () => ({ value: this.SUBRULE(this.expression) }),
-    }));
-    this.ACTION(() => {
-      if (!given) return;
-      const decl = this.step;
-      const pos = positionalArg(decl);
-      const v = given.value ?? this.hole();
-      if (decl && !pos) {
-        this.report('CF2016', `'${name.image}' has no unnamed argument`, v.range, 'write the argument name before the value');
-        return;
-      }
-      const argName = pos?.name ?? '';
-      step.args.push({ name: { name: argName, range: v.range }, value: normalizeArgValue(pos, v), positional: true, range: v.range });
-    });
+    // The gate is tested here rather than as the option's GATE, for which Chevrotain makes a closure per call.
+    const given = this.RECORDING_PHASE || this.positionalGate()
+      ? this.OPTION((this.positionalOption ??= () => ({ value: this.SUBRULE(this.expression) })))
+      : undefined;
+    if (!this.RECORDING_PHASE && given) this.addPositional(step, name, given.value);
     const named = (this.SUBRULE(this.namedArgs) ?? []);
     this.OPTION2(() => {
       this.CONSUME(T.Into);
@@ -417,29 +410,32 @@ export class FlowParser extends DeclParser {
       this.CONSUME(T.Indent);
       this.AT_LEAST_ONE(() => {
         const o = this.SUBRULE(this.outcomeLine);
-        this.ACTION(() => o && step.outcomes.push(o));
+        if (!this.RECORDING_PHASE && o) step.outcomes.push(o);
       });
       this.CONSUME(T.Dedent);
     });
-    return this.ACTION(() => {
-      step.args = markPositional(this.step, [...step.args, ...named]);
-      const ends = [step.range, ...step.args.map((a) => a.range), ...(step.into ? [step.into.range] : [])];
-      step.range = span(step.range, ends.reduce((a, b) => (b.end.line > a.end.line || (b.end.line === a.end.line && b.end.character > a.end.character) ? b : a)));
-      this.step = undefined;
-      return step;
-    });
+    if (this.RECORDING_PHASE) return step;
+    for (const a of named) step.args.push(a);
+    step.args = markPositional(this.step, step.args);
+    // The step ends where its furthest-reaching part ends (the first of equals wins).
+    let end = step.range;
+    for (const a of step.args) if (endsAfter(a.range, end)) end = a.range;
+    if (step.into && endsAfter(step.into.range, end)) end = step.into.range;
+    step.range = span(step.range, end);
+    this.step = undefined;
+    return step;
   });
+
 
   readonly outcomeLine = this.RULE('outcomeLine', (): OutcomeAst => {
     const on = this.CONSUME(T.On);
     const name = this.CONSUME(T.Name);
     const transition = this.tr(this.SUBRULE(this.transition));
     this.CONSUME(T.Newline);
-    return this.ACTION(() => {
-      const outcome = this.ident(name);
-      if (outcome.name === 'other') outcome.name = '*';
-      return { outcome, transition, range: span(this.r(on), transition.range) };
-    });
+    if (this.RECORDING_PHASE) return undefined as never;
+    const outcome = this.ident(name);
+    if (outcome.name === 'other') outcome.name = '*';
+    return { outcome, transition, range: span(this.r(on), transition.range) };
   });
 
   constructor() {

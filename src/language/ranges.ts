@@ -24,6 +24,11 @@ export function span(a: SourceRange, b: SourceRange): SourceRange {
   return { file: a.file, start: a.start, end: b.end };
 }
 
+/** Whether `b` ends after `a`. */
+export function endsAfter(b: SourceRange, a: SourceRange): boolean {
+  return b.end.line > a.end.line || (b.end.line === a.end.line && b.end.character > a.end.character);
+}
+
 /** A zero-width range where `r` ends. */
 export function endOf(r: SourceRange): SourceRange {
   return { file: r.file, start: r.end, end: r.end };

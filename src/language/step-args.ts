@@ -25,14 +25,21 @@ export function isArgName(step: StepDecl | undefined, word: string): boolean {
   return step !== undefined && step.args.some((a) => a.name === word);
 }
 
+const NONE: readonly string[] = [];
+/** Catalog types never change, so the values of a oneOf are collected once (the parser asks for every argument). */
+const oneOfValues = new WeakMap<ArgType, readonly string[]>();
+
 /** The enum values an argument accepts as bare words (directly, in a oneOf, or as list items). */
 export function enumValues(type: ArgType | undefined): readonly string[] {
-  if (!type) return [];
+  if (!type) return NONE;
   switch (type.kind) {
     case 'enum':
       return type.values;
-    case 'oneOf':
-      return type.types.flatMap((t) => enumValues(t));
+    case 'oneOf': {
+      let values = oneOfValues.get(type);
+      if (!values) oneOfValues.set(type, (values = type.types.flatMap((t) => enumValues(t))));
+      return values;
+    }
     case 'array':
       return enumValues(type.items);
     case 'string':
@@ -42,7 +49,7 @@ export function enumValues(type: ArgType | undefined): readonly string[] {
     case 'object':
     case 'any':
     default:
-      return [];
+      return NONE;
   }
 }
 
