@@ -23,8 +23,8 @@ export const prompt = declareStep({
     { name: 'timeout', type: { kind: 'duration', minMs: 100 }, doc: 'How long to wait for the digit.', default: seconds(10) },
   ],
   outcomes: [
-    { name: 'done', doc: 'Played to the end (and no digit was awaited).' },
-    { name: 'digit', doc: 'A digit was pressed (awaited, or barge-in); `into` receives it.' },
+    { name: 'done', doc: 'Played to the end (and no digit was awaited).', notWith: 'wait' },
+    { name: 'digit', doc: 'A digit was pressed (awaited, or barge-in); `into` receives it.', onlyWith: ['wait', 'barge-in'] },
     { name: 'timeout', doc: 'No acceptable digit came in time.', onlyWith: 'wait' },
   ],
   continueOn: ['done', 'digit'],

@@ -37,8 +37,21 @@ export interface ArgDecl {
 export interface OutcomeDecl {
   name: string;
   doc: string;
-  /** The outcome can only happen when this argument is given (e.g. `timeout` of a prompt needs `wait`). */
-  onlyWith?: string;
+  /**
+   * The outcome can only happen when one of these arguments is given (e.g. `timeout` of a prompt needs `wait`;
+   * its `digit` needs `wait` or `barge-in`). "Given" means present and not its catalog default.
+   */
+  onlyWith?: string | readonly string[];
+  /** The outcome never happens when this argument is given (a prompt that waits never ends with `done`). */
+  notWith?: string;
+}
+
+/** When an outcome can happen, in words (`only when 'wait' or 'barge-in' is given`), or undefined when always. */
+export function outcomeCondition(o: OutcomeDecl): string | undefined {
+  const parts: string[] = [];
+  if (o.onlyWith !== undefined) parts.push(`only when ${[o.onlyWith].flat().map((a) => `'${a}'`).join(' or ')} is given`);
+  if (o.notWith !== undefined) parts.push(`never when '${o.notWith}' is given`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 /** What a step needs from the session before it can run. */

@@ -3,7 +3,7 @@
  * the step can produce gets a transition: the one the author wrote, `continue` for outcomes the catalog lets
  * fall through (continueOn), or the `on other` default; anything left is an unhandled-outcome error.
  */
-import { BUILTIN_ROOTS, CONTROL_KEYWORDS, STEPS } from '../catalog/index.js';
+import { BUILTIN_ROOTS, CONTROL_KEYWORDS, outcomeCondition, STEPS } from '../catalog/index.js';
 import type { OutcomeAst, StepAst, TransitionAst } from '../language/ast.js';
 import { stepDecl } from '../language/step-args.js';
 import { argEnabled, argsByName, checkStepArgs } from './check-args.js';
@@ -74,8 +74,10 @@ export function lowerStep(
   }
   checkStepArgs(decl, ast, r);
   const possible: string[] = [];
-  for (const o of decl.outcomes)
-    if (o.onlyWith === undefined || argEnabled(decl, ast, o.onlyWith)) possible.push(o.name);
+  for (const o of decl.outcomes) {
+    const needs = o.onlyWith === undefined || [o.onlyWith].flat().some((a) => argEnabled(decl, ast, a));
+    if (needs && (o.notWith === undefined || !argEnabled(decl, ast, o.notWith))) possible.push(o.name);
+  }
   for (const [on, o] of routed) {
     let d: (typeof decl.outcomes)[number] | undefined;
     for (const x of decl.outcomes) if (x.name === on) d = x;
@@ -94,7 +96,7 @@ export function lowerStep(
     } else if (!possible.includes(on)) {
       r.warning(
         Code.impossibleOutcome,
-        `'${name}' ends with '${on}' only when '${d.onlyWith ?? ''}' is given, so this route is never taken`,
+        `'${name}' ends with '${on}' ${outcomeCondition(d) ?? ''}, so this route is never taken`,
         o.outcome.range,
       );
     }

@@ -95,3 +95,34 @@ state two
     expect(JSON.parse(JSON.stringify(ir))).toEqual(ir);
   });
 });
+
+describe('outcomes a step cannot produce with its arguments', () => {
+  const warnings = (body: string): string[] => {
+    const text = `flow t\non call -> s\n\nstate s\n  answer\n${body}\n  hangup\n\nstate x\n  hangup\n`;
+    return compileSource('t.flow', text).diagnostics.filter((d) => d.code === 'CF4012').map((d) => d.message);
+  };
+  const outcomes = (body: string): string[] => {
+    const text = `flow t\non call -> s\n\nstate s\n  answer\n${body}\n  hangup\n\nstate x\n  hangup\n`;
+    const step = compileSource('t.flow', text).ir!.states.s!.body[1] as StepIr;
+    return Object.keys(step.outcomes).sort();
+  };
+
+  it('a prompt ends with digit only when it waits or allows barge-in, and with done only when it does not wait', () => {
+    expect(warnings('  prompt say "hi"\n    on digit -> x')).toEqual([
+      "'prompt' ends with 'digit' only when 'wait' or 'barge-in' is given, so this route is never taken",
+    ]);
+    expect(warnings('  prompt say "hi" barge-in\n    on digit -> x')).toEqual([]);
+    expect(warnings('  prompt say "hi" wait any\n    on done -> x\n    on timeout -> x')).toEqual([
+      "'prompt' ends with 'done' never when 'wait' is given, so this route is never taken",
+    ]);
+    expect(outcomes('  prompt say "hi"')).toEqual(['done']);
+    expect(outcomes('  prompt say "hi" wait any\n    on timeout -> x')).toEqual(['digit', 'timeout']);
+  });
+
+  it('originate with wait none only ends with started, invalid or failed', () => {
+    expect(warnings('  originate "+15550100" wait none\n    on busy -> x\n    on other -> x')).toEqual([
+      "'originate' ends with 'busy' never when 'wait' is given, so this route is never taken",
+    ]);
+    expect(outcomes('  originate "+15550100" wait none\n    on other -> x')).toEqual(['*', 'failed', 'invalid', 'started']);
+  });
+});

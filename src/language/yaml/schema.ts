@@ -4,7 +4,7 @@
  * grammar/flow.schema.json is this function's output (`npx tsx src/language/yaml/write-schema.ts`).
  */
 import { CallMatchField } from '../ast.js';
-import { STEPS, type ArgDecl, type ArgType, type StepDecl } from '../../catalog/index.js';
+import { outcomeCondition, STEPS, type ArgDecl, type ArgType, type StepDecl } from '../../catalog/index.js';
 
 /** A JSON Schema node (kept loose: plain JSON data). */
 export type JsonSchema = { [key: string]: unknown };
@@ -114,7 +114,7 @@ function stepSchema(step: StepDecl): JsonSchema {
   const outcomes: JsonSchema = {};
   for (const o of step.outcomes)
     outcomes[o.name] = {
-      description: o.doc + (o.onlyWith ? ` (only with '${o.onlyWith}')` : ''),
+      description: o.doc + (outcomeCondition(o) ? ` (${outcomeCondition(o) ?? ''})` : ''),
       ...ref('transition'),
     };
   outcomes.other = { description: 'Any outcome not routed above.', ...ref('transition') };

@@ -1,5 +1,5 @@
 /** Render docs/steps.md from the catalog (arguments, outcomes) and the hand-written semantics. */
-import { STEPS, type ArgType, type StepDecl } from '../../catalog/index.js';
+import { outcomeCondition, STEPS, type ArgType, type StepDecl } from '../../catalog/index.js';
 import { textOf } from '../support.js';
 import { COMMON_RULES, SEMANTICS } from './semantics.js';
 
@@ -53,7 +53,10 @@ function renderStep(step: StepDecl): string {
   }
   if (step.outcomes.length > 0) {
     out.push('| outcome | meaning |', '|---|---|');
-    for (const o of step.outcomes) out.push(`| \`${o.name}\` | ${cell(o.doc)}${o.onlyWith ? ` (only with \`${o.onlyWith}\`)` : ''} |`);
+    for (const o of step.outcomes) {
+      const when = outcomeCondition(o);
+      out.push(`| \`${o.name}\` | ${cell(o.doc)}${when ? ` (${when.replaceAll("'", '`')})` : ''} |`);
+    }
     out.push('');
   }
   out.push(SEMANTICS[step.name] ?? '_No semantics written yet._', '');
