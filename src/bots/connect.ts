@@ -51,7 +51,9 @@ export function upgradeAuth(rawUrl: string, auth?: { username: string; password:
 
 function openOnce(url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, perMessageDeflate: false });
+    // No UTF-8 validation of the bot's text frames: a bad byte becomes U+FFFD and the message is then rejected
+    // (and logged) by JSON or protocol checks like any other bot mistake, instead of failing the connection.
+    const ws = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, perMessageDeflate: false, skipUTF8Validation: true });
     const onAbort = (): void => {
       ws.terminate();
       reject(new BotConnectError('aborted while connecting', 1));

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import type { AudioTap, BotStreamOptions, BotStreamResult, Bots } from '../ports/index.js';
 import { pcmToBase64, pcmToMulawBase64 } from './audio-codec.js';
 import { BotConnectError, connectBot, resolveBotUrl, upgradeAuth } from './connect.js';
+import { MediaWriter } from './media-writer.js';
 import type { BotProtocol, StreamFacts } from './protocol.js';
 import { PROTOCOLS } from './registry.js';
 
@@ -20,6 +21,9 @@ export interface WsBotsOptions {
   pingIntervalMs?: number;
   newStreamId?: () => string;
 }
+
+/** Our media messages are JSON text frames even when handed to `ws` as bytes. */
+const AS_TEXT = { binary: false } as const;
 
 const truncate = (s: string, n = 300): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -86,7 +90,21 @@ function runStream(
     if (connected) send(connected);
     send(protocol.start(facts, ++seq));
 
-    const offAudio = tap.onAudio((pcm) => send(protocol.media(facts, ++seq, ++chunk, performance.now() - t0, encode(pcm))));
+    // Caller audio, 50 frames a second: written straight into a reused buffer when the protocol's message can
+    // be templated. `ws` copies (and masks) a Buffer into its own frame before send() returns unless an
+    // extension (permessage-deflate) is negotiated, so reusing the buffer is safe exactly then.
+    const writer = MediaWriter.for(protocol, facts);
+    const reuse = ws.extensions === '';
+    const sendMedia = (pcm: Int16Array): void => {
+      const s = ++seq;
+      const c = ++chunk;
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const ts = performance.now() - t0;
+      if (!writer) return ws.send(JSON.stringify(protocol.media(facts, s, c, ts, encode(pcm))));
+      const bytes = writer.write(s, c, ts, pcm);
+      ws.send(reuse ? bytes : Buffer.from(bytes), AS_TEXT);
+    };
+    const offAudio = tap.onAudio(sendMedia);
     const offDtmf = tap.onDtmf((e) => send(protocol.dtmf(facts, ++seq, e.digit, e.durationMs)));
     const offMark = tap.onMark((name) => send(protocol.mark(facts, ++seq, name)));
 

@@ -182,6 +182,14 @@ export class AudioTap extends EventEmitter {
       this.emit('mark', m.name);
     }
     if (this.queued === 0) return SILENCE_FRAME;
+    // Bots usually send whole 20 ms frames: hand over our own copy (made by enqueue) instead of re-chunking.
+    const first = this.chunks[0] as Int16Array;
+    if (this.head === 0 && first.length === FRAME_SAMPLES) {
+      this.chunks.shift();
+      this.queued -= FRAME_SAMPLES;
+      this.sentTotal += FRAME_SAMPLES;
+      return first;
+    }
     const frame = new Int16Array(FRAME_SAMPLES);
     let filled = 0;
     while (filled < FRAME_SAMPLES && this.chunks.length > 0) {
