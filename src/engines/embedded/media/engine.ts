@@ -36,8 +36,10 @@ export interface EmbeddedMediaOptions extends MediaEngineOptions {
   advertisedAddress?: string;
   /** RTCP report interval for every leg (default 5000 ms; 0: no RTCP sent). */
   rtcpIntervalMs?: number;
-  /** Pacer slots per 20 ms (default 10). */
+  /** Pacer slots per 20 ms (default 20: a wake-up every ms, each sending 1/20 of the packets). */
   pacerSlots?: number;
+  /** Default of RtpLegOptions.connectedSend for every leg (see there for the trade-off). */
+  connectedSend?: boolean;
   /** Prompt cache and TTS settings. */
   resources?: MediaResourceOptions;
 }
@@ -84,6 +86,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
       localAddress: opts.localAddress ?? this.sdpAddress,
       mediaTimeoutMs: opts.mediaTimeoutMs ?? this.opts.mediaTimeoutMs,
       rtcpIntervalMs: opts.rtcpIntervalMs ?? this.opts.rtcpIntervalMs,
+      connectedSend: opts.connectedSend ?? this.opts.connectedSend,
     });
     this.legs.add(leg);
     return leg;

@@ -32,11 +32,14 @@ export const ALAW_ENCODE: Uint8Array = buildEncode(lib.alaw.encodeSample);
 /** The encoded byte of silence per codec (what a zero sample encodes to). */
 export const SILENCE_BYTE = { PCMU: ULAW_ENCODE[32768] as number, PCMA: ALAW_ENCODE[32768] as number } as const;
 
-/** Encode `pcm` into `out` (same length or longer); returns the number of bytes written. */
-export function encodeInto(codec: CodecName, pcm: Int16Array, out: Uint8Array): number {
+/**
+ * Encode `pcm` into `out` from `offset` on (an RTP packet's payload, without making a view of it per packet);
+ * returns the number of bytes written.
+ */
+export function encodeInto(codec: CodecName, pcm: Int16Array, out: Uint8Array, offset = 0): number {
   const table = codec === 'PCMU' ? ULAW_ENCODE : ALAW_ENCODE;
-  const n = Math.min(pcm.length, out.length);
-  for (let i = 0; i < n; i++) out[i] = table[(pcm[i] as number) + 32768] as number;
+  const n = Math.max(0, Math.min(pcm.length, out.length - offset));
+  for (let i = 0; i < n; i++) out[offset + i] = table[(pcm[i] as number) + 32768] as number;
   return n;
 }
 

@@ -75,7 +75,7 @@ export class OutputMux implements FrameSource {
 
   next(): Int16Array {
     const out = this.pullSlot(this.fg) ?? this.pullSlot(this.base) ?? SILENCE_FRAME;
-    for (const fn of this.observers) fn(out);
+    if (this.observers.size > 0) for (const fn of this.observers) fn(out);
     return out;
   }
 }

@@ -1,10 +1,28 @@
 /** Basic frame sources: a PCM buffer, silence, and a playlist that chains sources. */
 import { FRAME_SAMPLES, SILENCE_FRAME, msToSamples, type FrameSource } from './pcm.js';
 
+/**
+ * Frame views of each PCM buffer, shared by every source playing it: a prompt played on a thousand legs then
+ * costs no allocation per frame (frames are read-only for consumers, see SILENCE_FRAME).
+ */
+const frameViews = new WeakMap<Int16Array, Int16Array[]>();
+
+function viewsOf(pcm: Int16Array): Int16Array[] {
+  let v = frameViews.get(pcm);
+  if (!v) {
+    v = [];
+    frameViews.set(pcm, v);
+  }
+  return v;
+}
+
 /** Plays an int16 buffer frame by frame; the last partial frame is padded with silence. */
 export class PcmSource implements FrameSource {
   private pos = 0;
-  constructor(private readonly pcm: Int16Array) {}
+  private readonly views: Int16Array[];
+  constructor(private readonly pcm: Int16Array) {
+    this.views = viewsOf(pcm);
+  }
 
   /** Total length in samples. */
   get length(): number {
@@ -14,9 +32,16 @@ export class PcmSource implements FrameSource {
   next(): Int16Array | null {
     if (this.pos >= this.pcm.length) return null;
     const end = this.pos + FRAME_SAMPLES;
-    let frame: Int16Array;
-    if (end <= this.pcm.length) frame = this.pcm.subarray(this.pos, end);
-    else {
+    let frame: Int16Array | undefined;
+    if (end <= this.pcm.length) {
+      // pos only ever advances by whole frames from 0, so it indexes the shared views.
+      const i = this.pos / FRAME_SAMPLES;
+      frame = this.views[i];
+      if (!frame) {
+        frame = this.pcm.subarray(this.pos, end);
+        this.views[i] = frame;
+      }
+    } else {
       frame = new Int16Array(FRAME_SAMPLES);
       frame.set(this.pcm.subarray(this.pos));
     }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { SILENCE_BYTE, encodeInto } from '../codec/g711.js';
 import { InbandDtmfSender } from '../dtmf/inband-sender.js';
@@ -58,6 +59,11 @@ export interface LegStats {
 
 let legCounter = 0;
 
+function newAudioBuffer(): Buffer {
+  // Outside the shared pool: a standalone buffer that is overwritten each tick must not alias other data.
+  return Buffer.allocUnsafeSlow(RTP_HEADER_SIZE + FRAME_SAMPLES);
+}
+
 function random32(): number {
   return randomBytes(4).readUInt32BE(0);
 }
@@ -81,6 +87,9 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
   private closed = false;
   private timedOut = false;
   private readonly mediaTimeoutMs: number;
+  private readonly connectedSend: boolean;
+  /** The remote the RTP socket is connect()ed to; sends then name no address. */
+  private connectedTo: { address: string; port: number } | null = null;
   private readonly te = new TelephoneEventSender();
   private readonly inbandTx = new InbandDtmfSender();
   private readonly rx: RtpReceiver;
@@ -96,6 +105,8 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
   private rtcpTicks: number;
   private readonly reporter: RtcpReporter;
   private readonly silence = new Uint8Array(FRAME_SAMPLES);
+  /** The audio packet, rewritten in place every tick (header and payload). */
+  private audioBuf = newAudioBuffer();
 
   constructor(
     pair: BoundPair,
@@ -112,6 +123,7 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     this.pt = STATIC_PT[this.codecName];
     this.silence.fill(SILENCE_BYTE[this.codecName]);
     this.mediaTimeoutMs = opts.mediaTimeoutMs ?? 0;
+    this.connectedSend = opts.connectedSend ?? false;
     this.rtcpEvery = Math.round((opts.rtcpIntervalMs ?? 5000) / 20);
     // Start at a random point of the interval so thousands of legs do not report in the same tick (§6.2).
     this.rtcpTicks = Math.floor(Math.random() * Math.max(1, this.rtcpEvery));
@@ -120,6 +132,7 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
       {
         learned: (address, port) => {
           this.remote = { address, port };
+          this.syncConnection();
         },
         audio: (pcm: Int16Array, info: AudioInfo) => this.emit('audio', pcm, info),
         rtp: (pkt: RtpPacket) => this.emit('rtp', pkt),
@@ -195,6 +208,33 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     // 0.0.0.0 (RFC 2543 hold) or port 0 (stream rejected): nowhere to send.
     this.remote = address === '0.0.0.0' || address === '::' || port <= 0 ? null : { address, port };
     this.rx.unlatch();
+    this.syncConnection();
+  }
+
+  /** With connectedSend, keep the RTP socket connect()ed to the current remote (IP literals only). */
+  private syncConnection(): void {
+    if (!this.connectedSend || this.closed) return;
+    const want = this.remote;
+    const cur = this.connectedTo;
+    if (cur && want && cur.address === want.address && cur.port === want.port) {
+      // Same peer, new object (SDP repeated, or learned from its packets): transmit() compares by identity.
+      this.connectedTo = want;
+      return;
+    }
+    try {
+      if (cur) {
+        this.connectedTo = null;
+        this.rtp.disconnect();
+      }
+      if (!want || isIP(want.address) === 0) return;
+      // With an IP literal and the synchronous lookup the socket is connected when connect() returns;
+      // remoteAddress() throws if it is not, and the leg then keeps sending with an address.
+      this.rtp.connect(want.port, want.address);
+      this.rtp.remoteAddress();
+      this.connectedTo = want;
+    } catch {
+      this.sent.errors++;
+    }
   }
 
   setSource(src: FrameSource | null): void {
@@ -225,7 +265,13 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
   /** One pacer tick (public for the pacer; not for callers). */
   tick(scheduled: number): void {
     if (this.closed) return;
-    this.housekeeping(scheduled);
+    // The packet first: digit and timeout listeners that housekeeping may run must not delay it.
+    this.sendFrame();
+    if (!this.closed) this.housekeeping(scheduled);
+  }
+
+  /** This tick's packet: the RFC 4733 event in progress, or the next audio frame (silence when idle). */
+  private sendFrame(): void {
     const ts = this.ts;
     this.ts = (ts + FRAME_SAMPLES) >>> 0;
     const remote = this.sending ? this.remote : null;
@@ -245,11 +291,13 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
       this.marker = true;
       return;
     }
-    const buf = Buffer.allocUnsafe(RTP_HEADER_SIZE + FRAME_SAMPLES);
+    const buf = this.audioBuf;
     writeRtpHeader(buf, this.pt, this.marker, this.nextSeq(), ts, this.ssrc);
     this.marker = false;
-    if (frame) encodeInto(this.codecName, frame, buf.subarray(RTP_HEADER_SIZE));
-    else buf.set(this.silence, RTP_HEADER_SIZE);
+    const n = frame ? encodeInto(this.codecName, frame, buf, RTP_HEADER_SIZE) : 0;
+    // A short frame (or none) is padded with silence rather than the previous packet's bytes.
+    if (n === 0) buf.set(this.silence, RTP_HEADER_SIZE);
+    else if (n < FRAME_SAMPLES) buf.set(this.silence.subarray(n), RTP_HEADER_SIZE + n);
     this.transmit(buf, remote);
   }
 
@@ -305,7 +353,11 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     try {
       // No callback: Node then completes a synchronous send without allocating a completion; failures
       // arrive as the socket's 'error' event, which counts them.
-      this.rtp.send(buf, remote.port, remote.address);
+      if (this.connectedTo === remote) this.rtp.send(buf);
+      else this.rtp.send(buf, remote.port, remote.address);
+      // Loopback and idle NICs take the datagram at once (libuv's try-send); only a send that had to queue
+      // still holds the buffer, and then the next audio packet needs a fresh one.
+      if (buf === this.audioBuf && this.rtp.getSendQueueCount() > 0) this.audioBuf = newAudioBuffer();
     } catch {
       this.sent.errors++;
     }

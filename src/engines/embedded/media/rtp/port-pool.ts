@@ -73,6 +73,9 @@ export interface BoundPair {
   rtcp: Socket;
 }
 
+/** The last IP literal looked up (a leg sends every packet to the same one). */
+let lastLiteral = { address: '', family: 0 };
+
 /**
  * RTP peers are IP literals from SDP or from received packets. The default lookup (dns.lookup) defers every
  * send by a process.nextTick even for literals; answering synchronously saves that on the per-packet path.
@@ -83,8 +86,14 @@ export function literalLookup(
   options: unknown,
   callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
 ): void {
+  // Every packet of a leg names the same peer: remember the last literal instead of re-parsing it.
+  if (hostname === lastLiteral.address) {
+    callback(null, hostname, lastLiteral.family);
+    return;
+  }
   const family = isIP(hostname);
   if (family !== 0) {
+    lastLiteral = { address: hostname, family };
     callback(null, hostname, family);
     return;
   }
