@@ -3,11 +3,25 @@
  * brackets, collapses blank and comment lines, and turns the remaining line breaks and indentation changes into
  * Newline / Indent / Dedent tokens (as Python does), so the grammar can attach indented lines to the line above.
  */
-import type { IToken, TokenType } from 'chevrotain';
+import { Lexer, type IToken, type TokenType } from 'chevrotain';
 import type { Diagnostic } from './diagnostics.js';
-import { makeToken, RawTokens, scan, type RangedToken, type TokenSink } from './lexer-scan.js';
+import { makeToken, RawTokens, type RangedToken, type ScanError, type TokenSink } from './tokens-shape.js';
 import { error } from './ranges.js';
 import * as T from './tokens.js';
+
+const lexer = new Lexer(T.LEXED_TOKENS, { positionTracking: 'full', ensureOptimizations: true });
+
+/** Chevrotain's lexer, its tokens handed to `sink` in the parser's token shape (line breaks apart). */
+function lexInto(text: string, sink: TokenSink): ScanError[] {
+  const lexed = lexer.tokenize(text);
+  for (const t of lexed.tokens) {
+    const line = t.startLine ?? 1;
+    const column = t.startColumn ?? 1;
+    if (t.tokenType === T.RawNewline) sink.newline(t.startOffset, line, column, t.image);
+    else sink.token(makeToken(t.tokenType, t.image, t.startOffset, t.endOffset ?? t.startOffset, line, column, t.endColumn ?? column));
+  }
+  return lexed.errors.map((e) => ({ offset: e.offset, line: e.line ?? 1, column: e.column ?? 1, length: e.length }));
+}
 
 /** Where a fragment (an interpolation, a YAML scalar) starts in its file, 0-based. */
 export interface Base {
@@ -58,7 +72,7 @@ export function tokenize(file: string, text: string, layout: boolean, base?: Bas
   // A whole file without a shift (the common, large case) is laid out while it is scanned: no raw token list.
   const fused = layout && !shifted ? new Layout(file, text) : undefined;
   const raw = fused ? undefined : new RawTokens();
-  const errors = scan(text, fused ?? raw!);
+  const errors = lexInto(text, fused ?? raw!);
   const diagnostics: Diagnostic[] = [];
   for (const e of errors) {
     const line = e.line - 1;

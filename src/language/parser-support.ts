@@ -6,7 +6,7 @@ import { EmbeddedActionsParser, tokenMatcher, type IToken, type TokenType } from
 import type { StepDecl } from '../catalog/index.js';
 import type { BinaryOp, Expr, Ident, StepAst, StringExpr, TransitionAst } from './ast.js';
 import type { Diagnostic, SourceRange } from './diagnostics.js';
-import type { RangedToken } from './lexer-scan.js';
+import type { RangedToken } from './tokens-shape.js';
 import { messageProvider } from './messages.js';
 import { error, isInvented, span, tokenRange } from './ranges.js';
 import { enumValues, isArgName, normalizeArgValue, positionalArg } from './step-args.js';
