@@ -14,6 +14,8 @@ export interface AuthOptions {
   lookup: (username: string, realm: string) => Promise<string | undefined>;
   algorithms?: DigestAlgorithm[];
   nonceTtlMs?: number;
+  /** Clock for nonce expiry (default Date.now). */
+  now?: () => number;
   /** Challenge with 407/Proxy-Authenticate instead of 401/WWW-Authenticate. */
   proxy?: boolean;
 }
@@ -23,7 +25,7 @@ export type AuthResult = { ok: true; username: string } | { ok: false };
 
 /** Checks a request's credentials; sends the 401/407 challenge itself when they are missing or wrong. */
 export function createAuthenticator(opts: AuthOptions): (req: InboundRequest, res: OutboundResponse) => Promise<AuthResult> {
-  const nonces = new NonceStore(opts.nonceTtlMs ?? 300_000);
+  const nonces = new NonceStore(opts.nonceTtlMs ?? 300_000, opts.now ?? Date.now);
   const algorithms = opts.algorithms ?? ['SHA-256', 'MD5'];
   const challenge = (res: OutboundResponse, stale: boolean): AuthResult => {
     const nonce = nonces.issue();
