@@ -47,6 +47,20 @@ describe('FlowSet', () => {
     expect(set.existingDirs()).toEqual([user, bundled]);
   });
 
+  it('lets a flow originate a flow of another directory, and rejects one naming a flow that exists nowhere', async () => {
+    const caller = (target: string): string =>
+      `flow dialer\n  "test"\n\non call to "+1003" -> main\n\nstate main\n  originate "+1555" flow "${target}"\n    on other -> end\n  hangup\n`;
+    writeFileSync(join(user, 'dialer.flow'), caller('callee'));
+    writeFileSync(join(bundled, 'callee.flow'), 'flow callee\n  "test"\n\non start -> main\n\nstate main\n  hangup\n');
+    const set = new FlowSet({ dirs: [user, bundled], compile: (s, o) => compileBatch(s, o) });
+    expect((await set.load()).rejected).toEqual([]);
+    expect(set.get('dialer')).toBeDefined();
+    writeFileSync(join(user, 'dialer.flow'), caller('calee'));
+    const report = await set.reloadAll();
+    expect(report.rejected.map((r) => r.file)).toEqual([join(user, 'dialer.flow')]);
+    expect(set.problems().flatMap((p) => p.diagnostics.map((d) => d.code))).toContain('CF3009');
+  });
+
   it('reloads changed and deleted files, keeping the good version when a file breaks', async () => {
     writeFileSync(join(user, 'a.flow'), flow('alpha', '+1001'));
     writeFileSync(join(user, 'b.flow'), flow('beta', '+1002'));
