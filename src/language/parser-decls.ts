@@ -2,6 +2,7 @@
  * Grammar pieces shared by declarations and statements: doc blocks, typed fields (request shapes, start
  * parameters), step arguments and transitions. Split from parser.ts to keep each file to one part of the grammar.
  */
+import type { IToken } from 'chevrotain';
 import type { ArgAst, Expr, FieldAst, TransitionAst, TypeAst } from './ast.js';
 import { ExpressionParser } from './parser-expr.js';
 import { span } from './ranges.js';
@@ -119,6 +120,14 @@ export abstract class DeclParser extends ExpressionParser {
     return { ...tail, range: span(this.r(arrow), tail.range) };
   });
 
+  /** `max N` on a transition: N must be a whole number of times, at least 1. */
+  private bound(t: TransitionAst, n: IToken): void {
+    const value = Number(n.image);
+    if (!Number.isInteger(value) || value < 1) this.report('CF2017', "'max' needs a whole number of times, at least 1", this.r(n));
+    t.max = { value, range: this.r(n) };
+    t.range = span(t.range, this.r(n));
+  }
+
   /** `target [max N [else -> other]]`. */
   readonly transitionTail = this.RULE('transitionTail', (): TransitionAst => {
     const target = this.CONSUME(T.Name);
@@ -126,12 +135,7 @@ export abstract class DeclParser extends ExpressionParser {
     this.OPTION(() => {
       this.CONSUME(T.Max);
       const n = this.CONSUME(T.NumberLiteral);
-      this.ACTION(() => {
-        const value = Number(n.image);
-        if (!Number.isInteger(value) || value < 1) this.report('CF2017', "'max' needs a whole number of times, at least 1", this.r(n));
-        t.max = { value, range: this.r(n) };
-        t.range = span(t.range, this.r(n));
-      });
+      this.ACTION(() => this.bound(t, n));
       this.OPTION2(() => {
         this.CONSUME(T.Else);
         const e = this.tr(this.SUBRULE(this.transition));
@@ -152,12 +156,7 @@ export abstract class DeclParser extends ExpressionParser {
     this.OPTION2(() => {
       this.CONSUME(T.Max);
       const n = this.CONSUME(T.NumberLiteral);
-      this.ACTION(() => {
-        const value = Number(n.image);
-        if (!Number.isInteger(value) || value < 1) this.report('CF2017', "'max' needs a whole number of times, at least 1", this.r(n));
-        t.max = { value, range: this.r(n) };
-        t.range = span(t.range, this.r(n));
-      });
+      this.ACTION(() => this.bound(t, n));
       this.OPTION3(() => {
         this.CONSUME(T.Else);
         const e = this.tr(this.SUBRULE(this.looseTransition));

@@ -147,6 +147,9 @@ export const RBrace = createToken({ name: 'RBrace', pattern: /}/, label: "'}'" }
 
 /** Keywords that are never names. */
 export const HARD_KEYWORDS = [True, False, Null, SetKw, If, Else, Switch, Case, Default, Goto, Into, On] as const;
+/** The hard keywords' words (`if`, `set`, ...): never a name, so the YAML front end must not read them as one. */
+export const HARD_KEYWORD_WORDS: ReadonlySet<string> = new Set(HARD_KEYWORDS.map((t) => t.name.toLowerCase()));
+
 /** Keywords that are names outside their own construct. */
 export const SOFT_KEYWORDS = [Flow, Config, State, Call, Http, Start, Request, Auth, Invalid, Max] as const;
 

@@ -20,6 +20,7 @@ import {
 import type { Ident } from '../ast.js';
 import type { Diagnostic, Position, SourceRange } from '../diagnostics.js';
 import type { Base } from '../lexer.js';
+import { HARD_KEYWORD_WORDS } from '../tokens.js';
 import { YamlCode } from './codes.js';
 import { didYouMean } from './suggest.js';
 
@@ -37,20 +38,6 @@ export interface YPair {
 /** Alias uses one document may expand (a flow has no need for many; expansion can be exponential). */
 const MAX_ALIASES = 1000;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*$/;
-const HARD_KEYWORDS: ReadonlySet<string> = new Set([
-  'true',
-  'false',
-  'null',
-  'set',
-  'if',
-  'else',
-  'switch',
-  'case',
-  'default',
-  'goto',
-  'into',
-  'on',
-]);
 
 /** A scalar's value as text (the yaml package resolves scalars to strings, numbers, booleans or null). */
 export function valueText(v: unknown): string {
@@ -62,7 +49,7 @@ export function valueText(v: unknown): string {
 
 /** Whether `.flow` syntax can write `s` as a name (a state, variable, argument or outcome). */
 export function isFlowName(s: string): boolean {
-  return NAME.test(s) && !HARD_KEYWORDS.has(s);
+  return NAME.test(s) && !HARD_KEYWORD_WORDS.has(s);
 }
 
 /** Whether `s` can follow a `.` (member names and object keys may be any identifier-shaped word). */
@@ -273,7 +260,7 @@ export class YamlContext {
   /** Report a name `.flow` syntax could not write (so YAML and `.flow` accept the same names). */
   checkName(id: Ident, what: string): void {
     if (isFlowName(id.name)) return;
-    const why = HARD_KEYWORDS.has(id.name) ? `'${id.name}' is a keyword` : `'${id.name}' is not a valid name`;
+    const why = HARD_KEYWORD_WORDS.has(id.name) ? `'${id.name}' is a keyword` : `'${id.name}' is not a valid name`;
     this.report(
       YamlCode.badName,
       `${why} for ${what}`,

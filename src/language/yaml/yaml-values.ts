@@ -14,6 +14,7 @@ import type { SourceRange } from '../diagnostics.js';
 import { parseExpressionAt, parseTransitionAt, parseTypeAt } from '../parse-flow.js';
 import { durationMs } from '../parser-expr.js';
 import { splitTemplate } from '../strings.js';
+import { HARD_KEYWORD_WORDS } from '../tokens.js';
 import { YamlCode } from './codes.js';
 import { valueText, type YamlContext, type YNode } from './yaml-context.js';
 
@@ -41,20 +42,6 @@ function contentStart(ctx: YamlContext, s: Scalar, content: string): number | un
 const IDENT = '[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*';
 const SIMPLE_PATH = new RegExp(`^${IDENT}(?:\\.${IDENT})*$`);
 const SIMPLE_NAME = new RegExp(`^${IDENT}$`);
-const HARD_KEYWORDS: ReadonlySet<string> = new Set([
-  'true',
-  'false',
-  'null',
-  'set',
-  'if',
-  'else',
-  'switch',
-  'case',
-  'default',
-  'goto',
-  'into',
-  'on',
-]);
 
 /**
  * `name` or `a.b.c` built directly, with the ranges the parser would give: most YAML expressions are such
@@ -64,7 +51,7 @@ function simplePath(ctx: YamlContext, source: string, offset: number): Expr | un
   if (!SIMPLE_PATH.test(source)) return undefined;
   const names = source.split('.');
   const first = names[0]!;
-  if (HARD_KEYWORDS.has(first)) return undefined;
+  if (HARD_KEYWORD_WORDS.has(first)) return undefined;
   let e: Expr = { kind: 'var', name: first, range: ctx.span(offset, offset + first.length) };
   let at = offset + first.length;
   for (const n of names.slice(1)) {
@@ -243,7 +230,7 @@ export function transitionValue(
     return undefined;
   }
   const { text, offset } = scalarSource(ctx, n);
-  if (SIMPLE_NAME.test(text) && !HARD_KEYWORDS.has(text)) {
+  if (SIMPLE_NAME.test(text) && !HARD_KEYWORD_WORDS.has(text)) {
     const at = ctx.span(offset, offset + text.length);
     return { target: { name: text, range: at }, range: at };
   }

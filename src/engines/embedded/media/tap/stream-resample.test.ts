@@ -1,25 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clamp16 } from '../play/pcm.js';
-import { StreamResampler } from './stream-resample.js';
-
-/** Taps per phase (per input sample when interpolating, per output sample when decimating, times the ratio). */
-const ZEROS = 8;
-
-function lowpass(factor: number): Float64Array {
-  const len = 2 * ZEROS * factor + 1;
-  const h = new Float64Array(len);
-  const mid = (len - 1) / 2;
-  let sum = 0;
-  for (let i = 0; i < len; i++) {
-    const x = (i - mid) / factor;
-    const sinc = x === 0 ? 1 : Math.sin(Math.PI * x * 0.95) / (Math.PI * x);
-    const w = 0.42 - 0.5 * Math.cos((2 * Math.PI * i) / (len - 1)) + 0.08 * Math.cos((4 * Math.PI * i) / (len - 1));
-    h[i] = sinc * w;
-    sum += h[i] as number;
-  }
-  for (let i = 0; i < len; i++) h[i] = ((h[i] as number) * factor) / sum;
-  return h;
-}
+import { lowpass, StreamResampler } from './stream-resample.js';
 
 /** The direct-form implementation the polyphase one replaced, kept as the reference. */
 class DirectFormResampler {

@@ -10,7 +10,8 @@ import { clamp16 } from '../play/pcm.js';
 /** Taps per phase (per input sample when interpolating, per output sample when decimating, times the ratio). */
 const ZEROS = 8;
 
-function lowpass(factor: number): Float64Array {
+/** The windowed-sinc (Blackman) low-pass both directions share, scaled for a gain of `factor`. */
+export function lowpass(factor: number): Float64Array {
   const len = 2 * ZEROS * factor + 1;
   const h = new Float64Array(len);
   const mid = (len - 1) / 2;
