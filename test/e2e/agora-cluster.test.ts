@@ -47,11 +47,12 @@ describe('bundled flow agora-pstn on two nodes sharing Redis', () => {
   const pstn = (node: TestServer, body: unknown): Promise<ApiAnswer> =>
     node.api('POST', '/v1/api/pstn', body, { authorization: BASIC });
 
-  it('endcall on node B ends the outbound call node A placed', async () => {
+  /** A SIPp UAS on slot `n` that answers, and an outbound call to it placed through node A. */
+  async function outboundFromA(n: number, name: string, to: string): Promise<{ uas: ReturnType<typeof runSipp>; res: ApiAnswer }> {
     const uas = runSipp({
-      scenario: scenarios.write('uas', uasScenario({ keys: '', afterMs: 0 })),
-      port: ports.sipp(0),
-      mediaPort: ports.media(0),
+      scenario: scenarios.write(name, uasScenario({ keys: '', afterMs: 0 })),
+      port: ports.sipp(n),
+      mediaPort: ports.media(n),
       timeoutSec: 30,
     });
     await settle();
@@ -61,11 +62,16 @@ describe('bundled flow agora-pstn on two nodes sharing Redis', () => {
       channel: 'c',
       region: 'AREA_CODE_NA',
       prompt: 'false',
-      to: '+14155550130',
+      to,
       from: '+1800222333',
-      sip: `127.0.0.1:${ports.sipp(0)}`,
+      sip: `127.0.0.1:${ports.sipp(n)}`,
     });
     expect(res.body.success).toBe(true);
+    return { uas, res };
+  }
+
+  it('endcall on node B ends the outbound call node A placed', async () => {
+    const { uas, res } = await outboundFromA(0, 'uas', '+14155550130');
     // The callid is a leg id, not a session id: node B's API still finds the call on node A.
     const seen = await b.api('GET', `/v1/calls/${String(res.body.callid)}`);
     expect(seen).toMatchObject({ status: 200, body: { node: 'agora-a', flow: 'agora-pstn' } });
@@ -76,24 +82,7 @@ describe('bundled flow agora-pstn on two nodes sharing Redis', () => {
   });
 
   it('DELETE /v1/calls/<callid> on node B hangs up the outbound call node A placed', async () => {
-    const uas = runSipp({
-      scenario: scenarios.write('uas-delete', uasScenario({ keys: '', afterMs: 0 })),
-      port: ports.sipp(1),
-      mediaPort: ports.media(1),
-      timeoutSec: 30,
-    });
-    await settle();
-    const res = await pstn(a, {
-      action: 'outbound',
-      appid: 'app1',
-      channel: 'c',
-      region: 'AREA_CODE_NA',
-      prompt: 'false',
-      to: '+14155550131',
-      from: '+1800222333',
-      sip: `127.0.0.1:${ports.sipp(1)}`,
-    });
-    expect(res.body.success).toBe(true);
+    const { uas, res } = await outboundFromA(1, 'uas-delete', '+14155550131');
     const callid = String(res.body.callid);
     expect((await b.api('DELETE', `/v1/calls/${callid}`)).status).toBe(200);
     const result = await uas.done;
