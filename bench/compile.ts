@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { compileSource } from '../src/compiler/index.js';
@@ -162,4 +163,5 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+// Run only as a script: the profiler scripts import generateFlow.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = main();

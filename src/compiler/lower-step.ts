@@ -75,7 +75,10 @@ export function lowerStep(
   checkStepArgs(decl, ast, r);
   const possible: string[] = [];
   for (const o of decl.outcomes) {
-    const needs = o.onlyWith === undefined || [o.onlyWith].flat().some((a) => argEnabled(decl, ast, a));
+    const only = o.onlyWith;
+    const needs =
+      only === undefined ||
+      (typeof only === 'string' ? argEnabled(decl, ast, only) : only.some((a) => argEnabled(decl, ast, a)));
     if (needs && (o.notWith === undefined || !argEnabled(decl, ast, o.notWith))) possible.push(o.name);
   }
   for (const [on, o] of routed) {

@@ -1,26 +1,29 @@
 /**
- * Lexing plus the layout pass. Chevrotain produces raw tokens; the layout pass then drops line breaks inside
- * brackets, collapses blank and comment lines, and turns the remaining line breaks and indentation changes into
- * Newline / Indent / Dedent tokens (as Python does), so the grammar can attach indented lines to the line above.
+ * Lexing plus the layout pass. Chevrotain produces the tokens, skipping line breaks like spaces; the layout pass
+ * finds them as a change of line between two tokens, ignores those inside brackets (and so blank and comment
+ * lines), and turns the rest and the indentation changes into Newline / Indent / Dedent tokens (as Python does),
+ * so the grammar can attach indented lines to the line above.
  */
 import { Lexer, type IToken, type TokenType } from 'chevrotain';
 import type { Diagnostic } from './diagnostics.js';
-import { makeToken, RawTokens, type RangedToken, type ScanError, type TokenSink } from './tokens-shape.js';
+import { makeToken } from './tokens-shape.js';
 import { error } from './ranges.js';
 import * as T from './tokens.js';
 
+// Skipping line breaks (Chevrotain still counts lines) saves a token object per line.
 const lexer = new Lexer(T.LEXED_TOKENS, { positionTracking: 'full', ensureOptimizations: true });
 
-/** Chevrotain's lexer, its tokens handed to `sink` in the parser's token shape (line breaks apart). */
-function lexInto(text: string, sink: TokenSink): ScanError[] {
-  const lexed = lexer.tokenize(text);
-  for (const t of lexed.tokens) {
-    const line = t.startLine ?? 1;
-    const column = t.startColumn ?? 1;
-    if (t.tokenType === T.RawNewline) sink.newline(t.startOffset, line, column, t.image);
-    else sink.token(makeToken(t.tokenType, t.image, t.startOffset, t.endOffset ?? t.startOffset, line, column, t.endColumn ?? column));
+/** Chevrotain's lexing errors as diagnostics. */
+function lexErrors(file: string, text: string, errors: ReadonlyArray<{ offset: number; line?: number; column?: number; length: number }>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const e of errors) {
+    const line = (e.line ?? 1) - 1;
+    const character = (e.column ?? 1) - 1;
+    const shown = text.slice(e.offset, e.offset + Math.min(e.length, 20));
+    const range = { file, start: { line, character }, end: { line, character: character + e.length } };
+    diagnostics.push(error('CF1002', `unexpected character${e.length > 1 ? 's' : ''} '${shown}'`, range));
   }
-  return lexed.errors.map((e) => ({ offset: e.offset, line: e.line ?? 1, column: e.column ?? 1, length: e.length }));
+  return diagnostics;
 }
 
 /** Where a fragment (an interpolation, a YAML scalar) starts in its file, 0-based. */
@@ -63,40 +66,28 @@ export interface LexResult {
 const isOpener = (t: TokenType): boolean => t === T.LParen || t === T.LBracket || t === T.LBrace;
 const isCloser = (t: TokenType): boolean => t === T.RParen || t === T.RBracket || t === T.RBrace;
 
+/** Tokenize a whole file, with Newline/Indent/Dedent from its layout. */
+export function tokenizeFile(file: string, text: string): LexResult {
+  const lexed = lexer.tokenize(text);
+  const diagnostics = lexErrors(file, text, lexed.errors);
+  const layout = new Layout(file, text);
+  for (const t of lexed.tokens) layout.token(t);
+  const tokens = layout.finish();
+  for (const d of layout.diagnostics) diagnostics.push(d);
+  return { tokens, diagnostics };
+}
+
 /**
- * Tokenize `text`. `layout` (whole files) emits Newline/Indent/Dedent; without it (expression fragments) line
- * breaks are plain whitespace. `base` shifts positions for fragments embedded in a larger file.
+ * Tokenize a fragment (an interpolation, a YAML scalar): line breaks are plain whitespace. `base` shifts
+ * positions to where the fragment sits in its file.
  */
-export function tokenize(file: string, text: string, layout: boolean, base?: Base): LexResult {
-  const shifted = base !== undefined && (base.line !== 0 || base.character !== 0 || base.offset !== 0);
-  // A whole file without a shift (the common, large case) is laid out while it is scanned: no raw token list.
-  const fused = layout && !shifted ? new Layout(file, text) : undefined;
-  const raw = fused ? undefined : new RawTokens();
-  const errors = lexInto(text, fused ?? raw!);
-  const diagnostics: Diagnostic[] = [];
-  for (const e of errors) {
-    const line = e.line - 1;
-    const character = e.column - 1;
-    const shown = text.slice(e.offset, e.offset + Math.min(e.length, 20));
-    const range = { file, start: { line, character }, end: { line, character: character + e.length } };
-    diagnostics.push(error('CF1002', `unexpected character${e.length > 1 ? 's' : ''} '${shown}'`, range));
-  }
-  if (fused) {
-    const tokens = fused.finish();
-    for (const d of fused.diagnostics) diagnostics.push(d);
-    return { tokens, diagnostics };
-  }
-  const tokens = raw!.tokens;
-  if (shifted) shift(tokens, base, diagnostics);
-  if (!layout) return { tokens: dropNewlines(file, tokens, diagnostics), diagnostics };
-  const replay = new Layout(file, text);
-  for (const t of tokens) {
-    if (t.tokenType === T.RawNewline) replay.newline(t.startOffset, t.startLine ?? 1, t.startColumn ?? 1);
-    else replay.token(t);
-  }
-  const out = replay.finish();
-  for (const d of replay.diagnostics) diagnostics.push(d);
-  return { tokens: out, diagnostics };
+export function tokenizeFragment(file: string, text: string, base?: Base): LexResult {
+  const lexed = lexer.tokenize(text);
+  const diagnostics = lexErrors(file, text, lexed.errors);
+  const tokens = lexed.tokens;
+  if (base !== undefined && (base.line !== 0 || base.character !== 0 || base.offset !== 0)) shift(tokens, base, diagnostics);
+  for (const t of tokens) if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
+  return { tokens, diagnostics };
 }
 
 function shift(tokens: IToken[], base: Base, diagnostics: Diagnostic[]): void {
@@ -129,17 +120,6 @@ function rangeOf(file: string, t: IToken): Diagnostic['range'] {
   return { file, start: { line, character }, end: { line: (t.endLine ?? 1) - 1, character: t.endColumn ?? character } };
 }
 
-function dropNewlines(file: string, tokens: IToken[], diagnostics: Diagnostic[]): IToken[] {
-  const out: IToken[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.tokenType === T.RawNewline) continue;
-    if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
-    out.push(t);
-  }
-  return out;
-}
-
 /** A zero-width synthetic token right before `at` (or at the end of the text). */
 function synth(type: TokenType, at: IToken | undefined, text: string, endLine: number, endColumn: number): IToken {
   if (at) {
@@ -149,8 +129,8 @@ function synth(type: TokenType, at: IToken | undefined, text: string, endLine: n
   return makeToken(type, '', text.length, text.length - 1, endLine, endColumn + 1, endColumn);
 }
 
-/** The layout pass, fed token by token (line breaks apart) so it can run while the text is scanned. */
-class Layout implements TokenSink {
+/** The layout pass, fed the lexed tokens in order. */
+class Layout {
   /** Sized from the text (about one token per 5 characters) so pushing rarely regrows it; trimmed at the end. */
   private readonly out: IToken[];
   private count = 0;
@@ -164,6 +144,8 @@ class Layout implements TokenSink {
   private nlLine = 0;
   private nlColumn = 0;
   private bracketBreak = false;
+  /** The last lexed token: a token on a later line means line breaks came between them. */
+  private prev: IToken | undefined;
 
   constructor(
     private readonly file: string,
@@ -176,17 +158,26 @@ class Layout implements TokenSink {
     this.out[this.count++] = t;
   }
 
-  newline(offset: number, line: number, column: number): void {
-    if (this.openers.length > 0) this.bracketBreak = true;
-    else if (this.count > 0 && this.nlOffset < 0) {
-      this.nlOffset = offset;
-      this.nlLine = line;
-      this.nlColumn = column;
+  /** Line breaks after `prev`: inside brackets they join lines, else the first one ends the statement. */
+  private lineBreakAfter(prev: IToken): void {
+    if (this.openers.length > 0) {
+      this.bracketBreak = true;
+      return;
     }
+    // Only spaces and a comment can sit between a token and the line break after it (strings end on their line).
+    const { text } = this;
+    let at = prev.endOffset! + 1;
+    for (let c = text.charCodeAt(at); c !== 10 && c !== 13 && at < text.length; c = text.charCodeAt(++at));
+    this.nlOffset = at;
+    this.nlLine = prev.endLine!;
+    this.nlColumn = prev.endColumn! + (at - prev.endOffset!);
   }
 
-  token(t: RangedToken): void {
+  token(t: IToken): void {
     const { out, openers, diagnostics, file } = this;
+    const prev = this.prev;
+    if (prev !== undefined && t.startLine! > prev.endLine!) this.lineBreakAfter(prev);
+    this.prev = t;
     if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
     const col = (t.startColumn ?? 1) - 1;
     if (this.bracketBreak) {

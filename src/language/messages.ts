@@ -53,7 +53,6 @@ const CODES: Readonly<Record<string, string>> = {
 const HINTS: Readonly<Record<string, string>> = {
   flowFile: 'top-level lines start with config, on or state; statements go indented under a state',
   statement: 'a statement is a step, set, if, switch, goto or -> state',
-  primary: 'a value is a string, number, duration, true/false/null, a name, a call, (...), {...} or [...]',
 };
 
 /** Turn Chevrotain's recognition errors into diagnostics, one per position. */

@@ -1,20 +1,37 @@
 /**
- * Entry points of the `.flow` front end. One parser instance serves every parse (Chevrotain analyses the grammar
- * once); interpolations inside strings are parsed after the main parse, with the same instance.
+ * Entry points of the `.flow` front end. Two parser instances serve every parse (Chevrotain analyses the grammar
+ * once per instance): a fast one without error recovery, and a recovering one for inputs with syntax errors.
+ * Interpolations inside strings are parsed after the main parse.
  */
 import type { IToken } from 'chevrotain';
 import type { Expr, FlowAst, TransitionAst, TypeAst } from './ast.js';
 import type { Diagnostic, SourceRange } from './diagnostics.js';
-import { textEnd, tokenize, type Base } from './lexer.js';
+import { textEnd, tokenizeFile, tokenizeFragment, type Base } from './lexer.js';
 import { syntaxDiagnostics } from './messages.js';
 import { FlowParser, type FlowParts } from './parser.js';
-import { error, sortDiagnostics } from './ranges.js';
+import type { PendingString } from './parser-support.js';
+import { error, inString, sortDiagnostics } from './ranges.js';
 import { splitTemplate } from './strings.js';
 
-let shared: FlowParser | undefined;
-function parser(): FlowParser {
-  shared ??= new FlowParser();
-  return shared;
+let recovering: FlowParser | undefined;
+let strict: FlowParser | undefined;
+
+/**
+ * Run `rule` over `tokens`, first with a parser that has error recovery off: Chevrotain's recovery costs
+ * bookkeeping at every repetition even when nothing is wrong, and most inputs are error-free. Only when that
+ * attempt meets a syntax error is the input parsed again with recovery, which then reports every error.
+ * Interpolations queued by the failed attempt are dropped before the second one.
+ */
+function run<T>(file: string, tokens: IToken[], pending: PendingString[], rule: (p: FlowParser) => T): { p: FlowParser; result: T } {
+  const mark = pending.length;
+  strict ??= new FlowParser(false);
+  strict.begin(file, tokens, pending);
+  const result = rule(strict);
+  if (strict.errors.length === 0) return { p: strict, result };
+  pending.length = mark;
+  recovering ??= new FlowParser(true);
+  recovering.begin(file, tokens, pending);
+  return { p: recovering, result: rule(recovering) };
 }
 
 /** The result of parsing a file or a fragment. */
@@ -34,11 +51,11 @@ function internal(file: string, e: unknown): Diagnostic {
 }
 
 /** Parse the interpolations queued while parsing (they may queue more, nested in their own strings). */
-function resolvePending(p: FlowParser, file: string, diags: Diagnostic[]): void {
-  for (let guard = 0; p.pending.length > 0 && guard < 100_000; guard++) {
-    const { expr, tok, content } = p.pending.pop()!;
+function resolvePending(pending: PendingString[], file: string, diags: Diagnostic[]): void {
+  for (let guard = 0; pending.length > 0 && guard < 100_000; guard++) {
+    const { expr, tok, content } = pending.pop()!;
     const split = splitTemplate(content, 'flow');
-    for (const prob of split.problems) diags.push(error(prob.code, prob.message, p.inString(tok, prob.offset, prob.length)));
+    for (const prob of split.problems) diags.push(error(prob.code, prob.message, inString(file, tok, prob.offset, prob.length)));
     expr.parts = split.parts.map((part) => {
       if ('text' in part) return part.text;
       const base: Base = {
@@ -46,19 +63,16 @@ function resolvePending(p: FlowParser, file: string, diags: Diagnostic[]): void 
         character: (tok.startColumn ?? 1) + part.offset,
         offset: tok.startOffset + 1 + part.offset,
       };
-      return parseWith(p, file, part.expr, base, diags, (q) => q.expression()) ?? { kind: 'null', range: expr.range };
+      return parseWith(file, part.expr, base, pending, diags, (q) => q.expression()) ?? { kind: 'null', range: expr.range };
     });
   }
 }
 
 /** Lex `text` as a fragment and run one rule over it, adding every problem to `diags`. */
-function parseWith<T>(p: FlowParser, file: string, text: string, base: Base | undefined, diags: Diagnostic[], rule: (p: FlowParser) => T): T | undefined {
-  const lex = tokenize(file, text, false, base);
+function parseWith<T>(file: string, text: string, base: Base | undefined, pending: PendingString[], diags: Diagnostic[], rule: (p: FlowParser) => T): T | undefined {
+  const lex = tokenizeFragment(file, text, base);
   diags.push(...lex.diagnostics);
-  const saved = p.pending;
-  p.begin(file, lex.tokens);
-  p.pending = saved;
-  const result = rule(p);
+  const { p, result } = run(file, lex.tokens, pending, rule);
   const end = base ? { file, start: { line: base.line, character: base.character + text.length }, end: { line: base.line, character: base.character + text.length } } : endRange(file, text);
   diags.push(...syntaxDiagnostics(file, p.errors, end), ...p.diags);
   return result;
@@ -73,14 +87,12 @@ function fileName(file: string): string {
 export function parseFlow(file: string, text: string): ParseResult<FlowAst> {
   const diags: Diagnostic[] = [];
   try {
-    const p = parser();
-    const lex = tokenize(file, text, true);
+    const lex = tokenizeFile(file, text);
     diags.push(...lex.diagnostics);
-    p.pending = [];
-    p.begin(file, lex.tokens);
-    const parts: FlowParts | undefined = p.flowFile();
+    const pending: PendingString[] = [];
+    const { p, result: parts } = run<FlowParts | undefined>(file, lex.tokens, pending, (q) => q.flowFile());
     diags.push(...syntaxDiagnostics(file, p.errors, endRange(file, text)), ...p.diags);
-    resolvePending(p, file, diags);
+    resolvePending(pending, file, diags);
     const ast = parts ? assemble(file, text, parts, diags) : undefined;
     return ast ? { ast, diagnostics: sortDiagnostics(diags) } : { diagnostics: sortDiagnostics(diags) };
   } catch (e) {
@@ -105,10 +117,9 @@ function assemble(file: string, text: string, parts: FlowParts, diags: Diagnosti
 function fragment<T>(text: string, file: string, base: Base | undefined, rule: (p: FlowParser) => T): ParseResult<T> {
   const diags: Diagnostic[] = [];
   try {
-    const p = parser();
-    p.pending = [];
-    const result = parseWith(p, file, text, base, diags, rule);
-    resolvePending(p, file, diags);
+    const pending: PendingString[] = [];
+    const result = parseWith(file, text, base, pending, diags, rule);
+    resolvePending(pending, file, diags);
     const ok = result !== undefined && result !== null;
     return ok ? { ast: result, diagnostics: sortDiagnostics(diags) } : { diagnostics: sortDiagnostics(diags) };
   } catch (e) {
@@ -134,5 +145,5 @@ export function parseTypeAt(text: string, file: string, base?: Base): ParseResul
 
 /** A token's type name, for tests and tools. */
 export function tokenNames(text: string): string[] {
-  return tokenize('<tokens>', text, true).tokens.map((t: IToken) => t.tokenType.name);
+  return tokenizeFile('<tokens>', text).tokens.map((t: IToken) => t.tokenType.name);
 }

@@ -115,7 +115,7 @@ export abstract class DeclParser extends ExpressionParser {
 
   readonly transition = this.RULE('transition', (): TransitionAst => {
     const arrow = this.CONSUME(T.Arrow);
-    const tail = this.tr(this.SUBRULE(this.transitionTail));
+    const tail = this.transitionTail();
     if (this.RECORDING_PHASE) return undefined as never;
     return { ...tail, range: span(this.r(arrow), tail.range) };
   });
@@ -128,8 +128,11 @@ export abstract class DeclParser extends ExpressionParser {
     t.range = span(t.range, this.r(n));
   }
 
-  /** `target [max N [else -> other]]`. */
-  readonly transitionTail = this.RULE('transitionTail', (): TransitionAst => {
+  /**
+   * `target [max N [else -> other]]`, parsed inside the `transition` and `goto` rules: not a rule of its own,
+   * because each rule invocation has a measurable cost in Chevrotain and every transition has a tail.
+   */
+  protected transitionTail(): TransitionAst {
     const target = this.CONSUME(T.Name);
     const t: TransitionAst = this.RECORDING_PHASE ? (undefined as never) : { target: this.ident(target), range: this.r(target) };
     this.OPTION(() => {
@@ -146,7 +149,7 @@ export abstract class DeclParser extends ExpressionParser {
       });
     });
     return t;
-  });
+  }
 
   /** A transition as YAML writes it: `target`, `-> target`, `ask max 3 else goodbye`. */
   readonly looseTransition = this.RULE('looseTransition', (): TransitionAst => {

@@ -35,13 +35,15 @@ interface PostfixStep {
 /** Parser base holding the expression rules. */
 export abstract class ExpressionParser extends ParserSupport {
   readonly expression = this.RULE('expression', (): Expr => {
-    const first = this.SUBRULE(this.unary);
+    // The first operand is parsed right here, with the very alternatives of `unary` (whose DSL indices this
+    // rule leaves free): most expressions are one operand, and a rule invocation less for each is measurable.
+    const first = this.OR(this.unaryAlternatives());
     // Most expressions have no operator: their operand lists are only allocated once one appears.
     let operands: Expr[] | undefined;
     const ops: IToken[] = [];
-    this.MANY(() => {
-      ops.push(this.OR(this.binaryAlternatives()));
-      (operands ??= [first]).push(this.SUBRULE2(this.unary));
+    this.MANY2(() => {
+      ops.push(this.OR4(this.binaryAlternatives()));
+      (operands ??= [first]).push(this.SUBRULE3(this.unary));
     });
     // Actions are written inline behind RECORDING_PHASE (what ACTION does) to save a closure per call.
     if (this.RECORDING_PHASE) return undefined as never;
@@ -50,9 +52,21 @@ export abstract class ExpressionParser extends ParserSupport {
     return this.foldBinary(operands, ops);
   });
 
-  // Alternatives of the hottest rules are built once and reused (Chevrotain's documented OR caching).
-  readonly unary = this.RULE('unary', (): Expr =>
-    this.OR((this.unaryAlts ??= [
+  /**
+   * One operand: `! x`, `- x`, or a value (literal, name, call, `(...)`, `{...}`, `[...]`) followed by `.name` and
+   * `[index]` steps. One rule rather than unary → postfix → primary → name: every operand passes through here, and
+   * each rule invocation has a measurable cost in Chevrotain (bench/compile.ts).
+   * Alternatives of the hottest rules are built once and reused (Chevrotain's documented OR caching).
+   */
+  readonly unary = this.RULE('unary', (): Expr => this.OR(this.unaryAlternatives()));
+
+  /**
+   * The alternatives of an operand, used by `unary` and by `expression` for its first operand. The DSL calls
+   * they make (OR to OR3, MANY, OPTION, SUBRULE and SUBRULE2 of unary and expression, CONSUME and CONSUME2 of
+   * their tokens) must stay unused by the rest of both rules.
+   */
+  private unaryAlternatives(): Array<IOrAlt<Expr>> {
+    this.unaryAlts ??= [
       {
         ALT: () => {
           const bang = this.CONSUME(T.Bang);
@@ -70,15 +84,17 @@ export abstract class ExpressionParser extends ParserSupport {
           return this.ACTION(() => this.negate(minus, operand ?? this.hole()));
         },
       },
-      { ALT: () => this.SUBRULE(this.postfix) },
-    ])),
-  );
+      { ALT: () => this.postfix(this.OR2(this.primaryAlternatives())) },
+    ];
+    return this.unaryAlts;
+  }
 
-  readonly postfix = this.RULE('postfix', (): Expr => {
-    let e = this.SUBRULE(this.primary);
+  /** `.name` and `[index]` steps after a value, applied in order. */
+  private postfix(value: Expr): Expr {
+    let e = value;
     this.MANY(() => {
       // The alternatives are cached (no closures per call): each returns what to apply to `e`.
-      const step = this.OR(this.postfixAlternatives());
+      const step = this.OR3(this.postfixAlternatives());
       this.ACTION(() => {
         const object = e ?? this.hole();
         if (step.name) e = { kind: 'member', object, name: step.name.image, range: span(object.range, this.r(step.name)) };
@@ -86,10 +102,11 @@ export abstract class ExpressionParser extends ParserSupport {
       });
     });
     return e;
-  });
+  }
 
-  readonly primary = this.RULE('primary', (): Expr =>
-    this.OR((this.primaryAlts ??= [
+  /** A value: the alternatives of an operand after `!` and `-`. */
+  private primaryAlternatives(): Array<IOrAlt<Expr>> {
+    this.primaryAlts ??= [
       {
         ALT: (): Expr => {
           const s = this.CONSUME(T.StringLiteral);
@@ -111,7 +128,7 @@ export abstract class ExpressionParser extends ParserSupport {
       { ALT: () => this.literal(this.CONSUME(T.True), true) },
       { ALT: () => this.literal(this.CONSUME(T.False), false) },
       { ALT: () => this.literal(this.CONSUME(T.Null), null) },
-      { ALT: () => this.SUBRULE(this.nameOrCall) },
+      { ALT: () => this.nameOrCall() },
       {
         ALT: () => {
           this.CONSUME(T.LParen);
@@ -122,23 +139,25 @@ export abstract class ExpressionParser extends ParserSupport {
       },
       { ALT: () => this.SUBRULE(this.objectLiteral) },
       { ALT: () => this.SUBRULE(this.arrayLiteral) },
-    ])),
-  );
+    ];
+    return this.primaryAlts;
+  }
 
-  readonly nameOrCall = this.RULE('nameOrCall', (): Expr => {
+  /** A variable, or a call `name(args)`. */
+  private nameOrCall(): Expr {
     const name = this.CONSUME(T.Name);
     let args: Expr[] | undefined;
     let close: IToken | undefined;
     this.OPTION(() => {
-      this.CONSUME(T.LParen);
+      this.CONSUME2(T.LParen);
       args = this.SUBRULE(this.exprList);
-      close = this.CONSUME(T.RParen);
+      close = this.CONSUME2(T.RParen);
     });
     if (this.RECORDING_PHASE) return undefined as never;
     const range = this.r(name);
     if (!args || !close) return { kind: 'var', name: name.image, range };
     return { kind: 'call', fn: name.image, fnRange: range, args, range: span(range, this.r(close)) };
-  });
+  }
 
   /** Comma-separated expressions, a trailing comma allowed (call arguments, array items). */
   readonly exprList = this.RULE('exprList', (): Expr[] => {
@@ -205,7 +224,7 @@ export abstract class ExpressionParser extends ParserSupport {
       {
         ALT: (): PostfixStep => {
           this.CONSUME(T.LBracket);
-          const index = this.SUBRULE(this.expression);
+          const index = this.SUBRULE2(this.expression);
           return { index, close: this.CONSUME(T.RBracket) };
         },
       },
@@ -213,7 +232,8 @@ export abstract class ExpressionParser extends ParserSupport {
     return this.postfixAlts;
   }
   private binaryAlternatives(): Array<IOrAlt<IToken>> {
-    this.binaryAlts ??= BINARY_TOKENS.map((t) => ({ ALT: () => this.CONSUME(t) }));
+    // CONSUME2: the operand alternatives in the same rule (expression) consume Minus as a sign.
+    this.binaryAlts ??= BINARY_TOKENS.map((t) => ({ ALT: () => this.CONSUME2(t) }));
     return this.binaryAlts;
   }
 

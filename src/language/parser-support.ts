@@ -6,9 +6,8 @@ import { EmbeddedActionsParser, tokenMatcher, type IToken, type TokenType } from
 import type { StepDecl } from '../catalog/index.js';
 import type { BinaryOp, Expr, Ident, StepAst, StringExpr, TransitionAst } from './ast.js';
 import type { Diagnostic, SourceRange } from './diagnostics.js';
-import type { RangedToken } from './tokens-shape.js';
 import { messageProvider } from './messages.js';
-import { error, isInvented, span, tokenRange } from './ranges.js';
+import { error, inString, isInvented, span, tokenRange } from './ranges.js';
 import { enumValues, isArgName, normalizeArgValue, positionalArg } from './step-args.js';
 import { splitTemplate } from './strings.js';
 import * as T from './tokens.js';
@@ -64,36 +63,28 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
   pending: PendingString[] = [];
   private lastRange: SourceRange | undefined;
 
-  constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messageProvider });
+  /** `recovery` off: the parse stops at the first syntax error (the fast first attempt, see parse-flow.ts). */
+  constructor(recovery: boolean) {
+    super(T.ALL_TOKENS, { recoveryEnabled: recovery, maxLookahead: 3, errorMessageProvider: messageProvider });
   }
 
-  /** Start a fresh parse of `tokens` from `file`. */
-  begin(file: string, tokens: IToken[]): void {
+  /** Start a fresh parse of `tokens` from `file`; interpolated strings are queued on `pending`. */
+  begin(file: string, tokens: IToken[], pending: PendingString[]): void {
     this.file = file;
+    this.pending = pending;
     this.step = undefined;
     this.diags = [];
     this.lastRange = undefined;
     this.input = tokens;
   }
 
-  /**
-   * The range of a token; invented (recovery) tokens sit where the last real one ended. A lexed token keeps
-   * its range, so the several AST nodes that point at one token share one range object (AST ranges are never
-   * mutated in place).
-   */
+  /** The range of a token; invented (recovery) tokens sit where the last real one ended. */
   protected r(tok: IToken): SourceRange {
-    const cached = (tok as RangedToken).range;
-    if (cached !== undefined) {
-      this.lastRange = cached;
-      return cached;
-    }
     if (isInvented(tok)) {
       const at = this.lastRange?.end ?? { line: 0, character: 0 };
       return { file: this.file, start: at, end: at };
     }
     const range = tokenRange(this.file, tok);
-    if ('range' in tok) (tok as RangedToken).range = range;
     this.lastRange = range;
     return range;
   }
@@ -179,9 +170,7 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
 
   /** The range of `length` characters at `offset` in a string token's content. */
   inString(tok: IToken, offset: number, length: number): SourceRange {
-    const line = (tok.startLine ?? 1) - 1;
-    const character = (tok.startColumn ?? 1) + offset;
-    return { file: this.file, start: { line, character }, end: { line, character: character + length } };
+    return inString(this.file, tok, offset, length);
   }
 
   /** A string that must be plain text (doc strings, object keys): interpolation is reported. */

@@ -19,6 +19,13 @@ export function tokenRange(file: string, tok: IToken, fallback?: SourceRange): S
   };
 }
 
+/** The range of `length` characters at `offset` in a string token's content. */
+export function inString(file: string, tok: IToken, offset: number, length: number): SourceRange {
+  const line = (tok.startLine ?? 1) - 1;
+  const character = (tok.startColumn ?? 1) + offset;
+  return { file, start: { line, character }, end: { line, character: character + length } };
+}
+
 /** The range from the start of `a` to the end of `b`. */
 export function span(a: SourceRange, b: SourceRange): SourceRange {
   return { file: a.file, start: a.start, end: b.end };

@@ -57,8 +57,8 @@ export const Auth = keyword('auth', true);
 export const Invalid = keyword('invalid', true);
 export const Max = keyword('max', true);
 
-/** Newlines: the lexer's post-pass turns them into statement ends and indentation tokens. */
-export const RawNewline = createToken({ name: 'RawNewline', pattern: /\r\n|\r|\n/, line_breaks: true });
+/** Line breaks: skipped like spaces; the layout pass turns changes of line into statement ends and indentation. */
+export const RawNewline = createToken({ name: 'RawNewline', pattern: /\r\n|\r|\n/, line_breaks: true, group: Lexer.SKIPPED });
 /** A statement end (one or more line breaks outside brackets). */
 export const Newline = createToken({ name: 'Newline', pattern: Lexer.NA, label: 'end of line' });
 /** The next line is indented further. */
