@@ -1,8 +1,10 @@
 /**
  * The far end of bench:media, run as its own process (`node --import tsx bench/media-sink.ts <sockets>`) so
  * that the process under test is the media engine alone: RTP/RTCP socket pairs that count every leg's packets
- * (loss per leg by RTP sequence numbers, RFC 3550 §A.1, keyed by SSRC) and send each leg one RFC 4733 digit
- * on request. Talks to the bench over the fork IPC channel.
+ * (loss per leg by RTP sequence numbers, RFC 3550 §A.1, keyed by SSRC), send each leg one RFC 4733 digit
+ * on request, and play a peer that is heard now and then: an RFC 3389 comfort-noise packet to every leg at a
+ * fixed interval, from the address the leg sends to, so the legs latch it (symmetric RTP, RFC 4961) and keep it
+ * live. Talks to the bench over the fork IPC channel.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
@@ -13,7 +15,15 @@ export type SinkCommand =
   | { cmd: 'stats' }
   | { cmd: 'exit' }
   /** Send '1' to every target, start times spread evenly over `spreadMs` (callers do not all press at once). */
-  | { cmd: 'dtmf'; targets: Array<{ port: number; sink: number }>; spreadMs: number };
+  | { cmd: 'dtmf'; targets: SinkTarget[]; spreadMs: number }
+  /** One comfort-noise packet to every target each `everyMs`, spread evenly (0: stop). */
+  | { cmd: 'peer'; targets: SinkTarget[]; everyMs: number };
+
+/** A leg the sink talks to: its RTP port and the index of the sink socket it sends to. */
+export interface SinkTarget {
+  port: number;
+  sink: number;
+}
 
 /** What the sink reports for the current window. */
 export interface SinkStats {
@@ -23,6 +33,8 @@ export interface SinkStats {
   streamsWithLoss: number;
   rtcp: number;
   dtmfPackets: number;
+  /** Comfort-noise packets the sink sent as the legs' peer. */
+  cnPackets: number;
   /** |arrival interval − 20 ms| quantiles over all streams. */
   arrP50: number;
   arrP99: number;
@@ -76,6 +88,15 @@ async function main(): Promise<void> {
   let received = 0;
   let rtcp = 0;
   let dtmfPackets = 0;
+  let cnPackets = 0;
+  let peerTimer: ReturnType<typeof setInterval> | undefined;
+  /** One RTP sequence per target (CN and digits share the SSRC, so they share the numbering). */
+  const seqs = new Map<number, number>();
+  const nextSeq = (port: number): number => {
+    const s = seqs.get(port) ?? 1;
+    seqs.set(port, (s + 1) & 0xffff);
+    return s;
+  };
   let cpu0 = process.cpuUsage();
   let t0 = performance.now();
   const onRtp = (m: Buffer): void => {
@@ -113,11 +134,11 @@ async function main(): Promise<void> {
     return 0;
   };
   // RFC 4733 §2.5: marker on the first packet, an update every 50 ms, the end packet three times.
-  const event = (s: Socket, port: number, seq: number, marker: boolean, end: boolean, dur: number): void => {
+  const event = (s: Socket, port: number, marker: boolean, end: boolean, dur: number): void => {
     const b = Buffer.alloc(16);
     b[0] = 0x80;
     b[1] = (marker ? 0x80 : 0) | 101;
-    b.writeUInt16BE(seq, 2);
+    b.writeUInt16BE(nextSeq(port), 2);
     b.writeUInt32BE(8000, 4);
     b.writeUInt32BE(0x40000000 + port, 8);
     b[12] = 1;
@@ -127,15 +148,47 @@ async function main(): Promise<void> {
     s.send(b, port, '127.0.0.1');
   };
   const digit = (s: Socket, port: number): void => {
-    event(s, port, 1, true, false, 160);
-    setTimeout(() => event(s, port, 2, false, false, 560), 50);
-    setTimeout(() => [3, 4, 5].forEach((seq) => event(s, port, seq, false, true, 800)), 100);
+    event(s, port, true, false, 160);
+    setTimeout(() => event(s, port, false, false, 560), 50);
+    setTimeout(() => [0, 1, 2].forEach(() => event(s, port, false, true, 800)), 100);
+  };
+  // RFC 3389 §3: payload type 13, one octet of noise level (-dBov); same SSRC as the digits.
+  const comfortNoise = (s: Socket, port: number): void => {
+    const b = Buffer.alloc(13);
+    const seq = nextSeq(port);
+    b[0] = 0x80;
+    b[1] = 13;
+    b.writeUInt16BE(seq, 2);
+    b.writeUInt32BE((seq * 160) >>> 0, 4);
+    b.writeUInt32BE(0x40000000 + port, 8);
+    b[12] = 90;
+    cnPackets++;
+    s.send(b, port, '127.0.0.1');
+  };
+  const peer = (targets: SinkTarget[], everyMs: number): void => {
+    clearInterval(peerTimer);
+    if (everyMs <= 0 || targets.length === 0) return;
+    const stepMs = 10;
+    const perStep = (targets.length * stepMs) / everyMs;
+    let next = 0;
+    // Whole packets due so far: each target gets one every everyMs, whatever the count.
+    let due = 1;
+    const step = (): void => {
+      for (; due >= 1; due--) {
+        const t = targets[next++ % targets.length] as SinkTarget;
+        comfortNoise(socks[2 * (t.sink % count)] as Socket, t.port);
+      }
+      due += perStep;
+    };
+    step();
+    peerTimer = setInterval(step, stepMs);
   };
   process.on('message', (msg: SinkCommand) => {
     if (msg.cmd === 'reset') {
       received = 0;
       rtcp = 0;
       dtmfPackets = 0;
+      cnPackets = 0;
       total = 0;
       hist.fill(0);
       for (const st of streams.values()) st.lost = 0;
@@ -156,6 +209,7 @@ async function main(): Promise<void> {
         streamsWithLoss: withLoss,
         rtcp,
         dtmfPackets,
+        cnPackets,
         arrP50: quantile(0.5),
         arrP99: quantile(0.99),
         cpuPct: ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100,
@@ -167,7 +221,10 @@ async function main(): Promise<void> {
         const s = socks[2 * (t.sink % count)] as Socket;
         setTimeout(() => digit(s, t.port), (i * msg.spreadMs) / Math.max(1, n));
       });
+    } else if (msg.cmd === 'peer') {
+      peer(msg.targets, msg.everyMs);
     } else if (msg.cmd === 'exit') {
+      clearInterval(peerTimer);
       for (const s of socks) s.close();
       process.exit(0);
     }

@@ -1,7 +1,9 @@
 /**
  * One measured step of bench:media: N legs in this process sending 20 ms G.711 frames to the sink process
  * (bench/media-sink.ts), either bare dgram sockets on a pacer (the baseline: what Node's UDP alone costs) or
- * the media engine (an Endpoint per leg playing a looped prompt and listening for DTMF).
+ * the media engine (an Endpoint per leg playing a looped prompt and listening for DTMF). The sink plays each
+ * leg's peer: a comfort-noise packet every `peerMs` from the address the leg sends to, so the legs latch it
+ * and (by default) send over a socket connected to it; a digit mid-window.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
@@ -10,12 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { PacerGroup } from '../src/engines/embedded/media/clock/pacer-group.js';
 import { literalLookup } from '../src/engines/embedded/media/rtp/port-pool.js';
 import type * as MediaModule from '../src/engines/embedded/media/index.js';
-import type { SinkCommand, SinkReady, SinkStats } from './media-sink.js';
+import type { SinkCommand, SinkReady, SinkStats, SinkTarget } from './media-sink.js';
 
 /** Timing of a step. */
 export interface StepTiming {
   seconds: number;
   warmupMs: number;
+  /** The sink sends each leg a comfort-noise packet this often (0: only the mid-window digit). */
+  peerMs: number;
 }
 
 /** Figures of one step: the measured process's, then the sink's. */
@@ -38,6 +42,11 @@ export interface StepResult {
   digits: string;
   sink: SinkStats;
   lossPct: number;
+  /** Legs sending over a connected socket at the window's start and end (%); null: not an engine with it. */
+  connectedStartPct: number | null;
+  connectedEndPct: number | null;
+  /** From the sink's first packet until every leg sent connected (ms); null: not within the warm-up. */
+  allConnectedMs: number | null;
 }
 
 /** A running sink process. */
@@ -50,10 +59,14 @@ export interface Sink {
 
 /** Start the sink process with `sockets` RTP/RTCP pairs. */
 export async function startSink(sockets: number): Promise<Sink> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./media-sink.ts', import.meta.url)), [String(sockets)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    fileURLToPath(new URL('./media-sink.ts', import.meta.url)),
+    [String(sockets)],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const ready = await new Promise<SinkReady>((resolve, reject) => {
     child.once('message', (m: SinkReady) => resolve(m));
     child.once('exit', (code) => reject(new Error(`sink exited (${code})`)));
@@ -115,6 +128,11 @@ function result(
   sent: number,
   memDelta: number,
   digits: string,
+  conn: Pick<StepResult, 'connectedStartPct' | 'connectedEndPct' | 'allConnectedMs'> = {
+    connectedStartPct: null,
+    connectedEndPct: null,
+    allConnectedMs: null,
+  },
 ): StepResult {
   return {
     kind,
@@ -132,6 +150,7 @@ function result(
     digits,
     sink: w.sink,
     lossPct: sent ? (w.sink.lost / sent) * 100 : 0,
+    ...conn,
   };
 }
 
@@ -184,7 +203,23 @@ export async function baselineStep(n: number, sink: Sink, t: StepTiming): Promis
   return result('baseline', n, w, late, sent, mem - mem0, '-');
 }
 
-/** The engine loaded from `modulePath` (so an older copy can be measured side by side); a label ending in +c sets connectedSend. */
+/**
+ * connectedSend for a bench label: `…-unconnected` false, `…+c` true (for older copies whose default was off),
+ * anything else the engine's own default (this tree: connected once the peer is latched).
+ */
+export function connectedSendFor(label: string): boolean | undefined {
+  if (label.endsWith('-unconnected')) return false;
+  if (label.endsWith('+c')) return true;
+  return undefined;
+}
+
+/** Percentage of `legs` sending connected; null when the engine copy does not say (older copies). */
+function connectedPct(legs: Array<{ sendsConnected?: boolean }>): number | null {
+  if (legs.length === 0 || legs[0]?.sendsConnected === undefined) return null;
+  return (legs.filter((l) => l.sendsConnected).length / legs.length) * 100;
+}
+
+/** The engine loaded from `modulePath` (so an older copy can be measured side by side); see connectedSendFor. */
 export async function engineStep(
   label: string,
   modulePath: string,
@@ -200,7 +235,7 @@ export async function engineStep(
     portMin,
     portMax: portMin + 2 * n + 64,
     localAddress: '127.0.0.1',
-    connectedSend: label.endsWith('+c'),
+    connectedSend: connectedSendFor(label),
     pacerSlots: process.env.BENCH_PACER_SLOTS ? Number(process.env.BENCH_PACER_SLOTS) : undefined,
   });
   const legs: MediaModule.UdpRtpLeg[] = [];
@@ -219,22 +254,40 @@ export async function engineStep(
     legs.push(leg);
     eps.push(ep);
   }
-  const audioSent = (): number => legs.reduce((a, l) => a + l.stats().sent.packets - l.stats().sent.dtmfPackets, 0);
+  const targets: SinkTarget[] = legs.map((l, i) => ({ port: l.localPort, sink: i }));
+  sink.send({ cmd: 'peer', targets, everyMs: t.peerMs });
+  // How soon the legs latch the peer and connect: polled through the warm-up (outside the window).
+  const peerFrom = performance.now();
+  let allConnectedMs: number | null = null;
+  const poll = setInterval(() => {
+    if (allConnectedMs === null && connectedPct(legs) === 100) allConnectedMs = performance.now() - peerFrom;
+  }, 10);
+  const audioSent = (): number =>
+    legs.reduce((a, l) => a + l.stats().sent.packets - l.stats().sent.dtmfPackets, 0);
   let sent0 = 0;
+  let connectedStartPct: number | null = null;
   const w = await window(
     t,
     sink,
     () => {
+      clearInterval(poll);
+      connectedStartPct = connectedPct(legs);
       engine.resetPacerStats();
       sent0 = audioSent();
     },
-    () => sink.send({ cmd: 'dtmf', spreadMs: 1000, targets: legs.map((l, i) => ({ port: l.localPort, sink: i })) }),
+    () => sink.send({ cmd: 'dtmf', spreadMs: 1000, targets }),
   );
+  const connectedEndPct = connectedPct(legs);
+  sink.send({ cmd: 'peer', targets: [], everyMs: 0 });
   const sent = audioSent() - sent0;
   const late = engine.stats().pacer;
   const mem = liveBytes();
   for (const ep of eps) ep.destroy();
   await engine.close();
   const digits = `${heard.size}/${n}${wrong ? ` +${wrong}?` : ''}`;
-  return result(label, n, w, late, sent, mem - mem0, digits);
+  return result(label, n, w, late, sent, mem - mem0, digits, {
+    connectedStartPct,
+    connectedEndPct,
+    allConnectedMs,
+  });
 }

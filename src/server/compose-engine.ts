@@ -38,6 +38,7 @@ export async function createEngine(config: ServerConfig, log: Logger): Promise<T
     localAddress: config.rtp.host,
     advertisedAddress: rtpAddress,
     mediaTimeoutMs: config.rtp.mediaTimeout * 1000,
+    connectedSend: config.rtp.connectedSend,
   });
   const sip = config.sip;
   const engine = createEmbeddedEngine({

@@ -59,6 +59,11 @@ export const CONFIG_SCHEMA = {
         portMax: { type: 'integer', minimum: 1025, maximum: 65535, default: 30000 },
         publicAddress: { type: 'string' },
         mediaTimeout: { type: 'integer', minimum: 0, description: 'Hang up after this many seconds without RTP (0: never).', default: 60 },
+        connectedSend: {
+          type: 'boolean',
+          description: "Send RTP over a socket connect()ed to the peer once its packets have been received from it (cheaper per packet; other sources' packets are then dropped by the kernel). false: never connect.",
+          default: true,
+        },
       },
     },
     trunks: {

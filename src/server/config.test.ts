@@ -30,3 +30,13 @@ describe('SIP TLS settings', () => {
     expect((err as Error).message).toMatch(/does not list tls: add tls to sip\.transports \(CALLFLOW_SIP_TRANSPORTS\)/);
   });
 });
+
+describe('RTP connected sending', () => {
+  it('is on by default, off with CALLFLOW_RTP_CONNECTED_SEND=false, and a wrong word is refused', async () => {
+    expect((await loadConfig({ env: {} })).rtp.connectedSend).toBe(true);
+    expect((await loadConfig({ env: { CALLFLOW_RTP_CONNECTED_SEND: 'false' } })).rtp.connectedSend).toBe(false);
+    const err = await loadConfig({ env: { CALLFLOW_RTP_CONNECTED_SEND: 'maybe' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/CALLFLOW_RTP_CONNECTED_SEND: expected true or false, got 'maybe'/);
+  });
+});

@@ -40,7 +40,7 @@ export interface ServerConfig {
     rateLimit?: { perSecond?: number; burst?: number };
     drachtio?: { host?: string; port?: number; secret?: string };
   };
-  rtp: { host: string; portMin: number; portMax: number; publicAddress?: string; mediaTimeout: number };
+  rtp: { host: string; portMin: number; portMax: number; publicAddress?: string; mediaTimeout: number; connectedSend: boolean };
   trunks: Record<string, TrunkConfig>;
   auth: { bearer: string[]; basic: BasicCredential[] };
   flowConfig: Record<string, Record<string, unknown>>;
@@ -68,7 +68,7 @@ export function defaultConfig(): ServerConfig {
     nodeId: `${hostname()}-${process.pid}`,
     http: { host: '0.0.0.0', port: 8080 },
     sip: { host: '0.0.0.0', port: 5060, transports: ['udp', 'tcp'] },
-    rtp: { host: '0.0.0.0', portMin: 20000, portMax: 30000, mediaTimeout: 60 },
+    rtp: { host: '0.0.0.0', portMin: 20000, portMax: 30000, mediaTimeout: 60, connectedSend: true },
     trunks: {},
     auth: { bearer: [], basic: [] },
     flowConfig: {},
@@ -126,6 +126,7 @@ export const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 
   CALLFLOW_RTP_HOST: { path: ['rtp', 'host'], type: 'string' },
   CALLFLOW_RTP_PORT_MIN: { path: ['rtp', 'portMin'], type: 'int' },
   CALLFLOW_RTP_PORT_MAX: { path: ['rtp', 'portMax'], type: 'int' },
+  CALLFLOW_RTP_CONNECTED_SEND: { path: ['rtp', 'connectedSend'], type: 'bool' },
   CALLFLOW_API_KEYS: { path: ['auth', 'bearer'], type: 'list' },
   CALLFLOW_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };

@@ -178,8 +178,10 @@ describe('RtpLeg over UDP', () => {
 
   it('learns the peer address from its packets (symmetric RTP) and survives garbage', async () => {
     const e = start();
-    // No RTCP: the peer's port + 1 is not ours to send to.
-    const a = await e.createLeg({ rtcpIntervalMs: 0 });
+    // No RTCP: the peer's port + 1 is not ours to send to. Unconnected: a connected socket (the default once
+    // latched) never hands the intruder's packet to the receiver, so foreignSsrc could not count it; the
+    // connected variant is tested in src/engines/embedded/media/rtp/connected-send.test.ts.
+    const a = await e.createLeg({ rtcpIntervalMs: 0, connectedSend: false });
     const peer = createSocket('udp4');
     await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
     const got: Buffer[] = [];

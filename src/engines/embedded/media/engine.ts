@@ -38,7 +38,10 @@ export interface EmbeddedMediaOptions extends MediaEngineOptions {
   rtcpIntervalMs?: number;
   /** Pacer slots per 20 ms (default 20: a wake-up every ms, each sending 1/20 of the packets). */
   pacerSlots?: number;
-  /** Default of RtpLegOptions.connectedSend for every leg (see there for the trade-off). */
+  /**
+   * Default of RtpLegOptions.connectedSend for every leg (default true: connected to the latched peer while it
+   * talks; false: never, every stranger's packet is still seen and counted). See there for the trade-off.
+   */
   connectedSend?: boolean;
   /** Prompt cache and TTS settings. */
   resources?: MediaResourceOptions;

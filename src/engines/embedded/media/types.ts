@@ -59,10 +59,20 @@ export interface RtpLegOptions {
   /** Send an RTCP SR/RR every this many ms to the remote's port + 1 (RFC 3550 §6.2); 0: never. Default 5000. */
   rtcpIntervalMs?: number;
   /**
-   * Send RTP over a connect()ed socket: about a quarter less CPU per packet (no address parse or route lookup
-   * per send), but the kernel then delivers only the remote's packets, so the peer's address cannot be learned
-   * from its packets (no symmetric-RTP latching, RFC 4961) and strangers are not even counted. For peers whose
-   * SDP address is where they send from (trunks, media servers, load generators). Default false.
+   * Send RTP over a connect()ed socket once the peer is known: about a quarter less CPU per packet (no address
+   * parse or route lookup per send). Default true. The socket is never connected to the SDP address blindly:
+   * only to the address the receiver latched from the peer's own packets (symmetric RTP, RFC 4961), only while
+   * that source sent within the last second (RELATCH_MS) and only while the leg sends (not recvonly/inactive, not
+   * a 0.0.0.0 / port 0 remote). Before the first packet, after a second of silence, on hold and after setRemote
+   * to a new address, packets go unconnected to the remote as before; a peer that never sends is never connected.
+   * What changes while connected: the kernel drops every packet from another address (Linux answers it with ICMP
+   * port unreachable), so it is not counted anywhere (not in foreignSsrc, invalid, badPayloadType), a NAT
+   * rebinding of the latched peer is followed only after the old address was silent for a second (about a second
+   * of its audio lost, instead of none), and a new source takes over after that same second, as before. An ICMP
+   * port unreachable from the peer (ECONNREFUSED) or any connect error is counted (stats sent.connectErrors) and
+   * the leg sends unconnected until the peer's next packet; after MAX_CONNECT_FAILURES (3) such failures it stays
+   * unconnected until the next setRemote. The RTCP socket is never connected.
+   * false: never connect; every received packet is seen and counted (the behaviour before this option).
    */
   connectedSend?: boolean;
 }
@@ -106,7 +116,10 @@ export interface RtpLeg extends EventEmitter {
   readonly localPort: number;
   readonly codec: CodecName;
   readonly id: string;
-  /** Where to send; from SDP. Symmetric RTP re-learns it from the first received packet. */
+  /**
+   * Where to send; from SDP. Symmetric RTP re-learns it from the first received packet. The same address again
+   * keeps the learned one; 0.0.0.0 or port 0 sends nothing, whatever the peer sends.
+   */
   setRemote(address: string, port: number): void;
   /** The pacer pulls from it every 20 ms and sends RTP; null: send nothing. */
   setSource(src: FrameSource | null): void;

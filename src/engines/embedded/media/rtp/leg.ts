@@ -1,12 +1,12 @@
 /**
  * An RTP leg over a real UDP socket pair: the shared pacer pulls one 20 ms frame per tick from the leg's source
  * and sends it as G.711 (silence when idle, so NAT bindings and peers' media timers stay alive), or sends the
- * RFC 4733 event in progress instead; received packets go through RtpReceiver. Never throws from socket handlers.
+ * RFC 4733 event in progress instead; received packets go through RtpReceiver. Once the receiver has latched the
+ * peer, sends go over the socket connect()ed to it (connected-send.ts). Never throws from socket handlers.
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { SILENCE_BYTE, encodeInto } from '../codec/g711.js';
 import { InbandDtmfSender } from '../dtmf/inband-sender.js';
@@ -25,6 +25,7 @@ import {
   type RtpPacket,
   type SendDtmfOptions,
 } from '../types.js';
+import { SendConnection, type Peer } from './connected-send.js';
 import { RTP_HEADER_SIZE, writeRtpHeader } from './packet.js';
 import type { BoundPair } from './port-pool.js';
 import { RtpReceiver, type ReceiveStats } from './receiver.js';
@@ -48,7 +49,12 @@ export interface SendStats {
   payloadOctets: number;
   rtcpPackets: number;
   dtmfPackets: number;
+  /** Socket errors of any kind (connectErrors included). */
   errors: number;
+  /** Times the RTP socket was connect()ed to a latched peer. */
+  connects: number;
+  /** Connect/disconnect failures and errors while connected, each a fall back to unconnected sends. */
+  connectErrors: number;
 }
 
 /** Per-leg counters. */
@@ -77,7 +83,11 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
   private pt: number;
   private readonly rtp: Socket;
   private readonly rtcp: Socket;
-  private remote: { address: string; port: number } | null = null;
+  /** Where packets go: the SDP address until the receiver latches the peer, then the latched address. */
+  private remote: Peer | null = null;
+  /** The last address setRemote gave (null: 0.0.0.0 or port 0, send nothing even to a latched peer). */
+  private sdpRemote: Peer | null = null;
+  private sdpHold = false;
   private source: FrameSource | null = null;
   private direction: MediaDirection = 'sendrecv';
   private readonly ssrc = random32();
@@ -87,13 +97,11 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
   private closed = false;
   private timedOut = false;
   private readonly mediaTimeoutMs: number;
-  private readonly connectedSend: boolean;
-  /** The remote the RTP socket is connect()ed to; sends then name no address. */
-  private connectedTo: { address: string; port: number } | null = null;
+  private readonly conn: SendConnection;
   private readonly te = new TelephoneEventSender();
   private readonly inbandTx = new InbandDtmfSender();
   private readonly rx: RtpReceiver;
-  private readonly sent: SendStats = {
+  private readonly sent: Omit<SendStats, 'connects' | 'connectErrors'> = {
     packets: 0,
     bytes: 0,
     payloadOctets: 0,
@@ -123,7 +131,7 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     this.pt = STATIC_PT[this.codecName];
     this.silence.fill(SILENCE_BYTE[this.codecName]);
     this.mediaTimeoutMs = opts.mediaTimeoutMs ?? 0;
-    this.connectedSend = opts.connectedSend ?? false;
+    this.conn = new SendConnection(pair.rtp, opts.connectedSend ?? true);
     this.rtcpEvery = Math.round((opts.rtcpIntervalMs ?? 5000) / 20);
     // Start at a random point of the interval so thousands of legs do not report in the same tick (§6.2).
     this.rtcpTicks = Math.floor(Math.random() * Math.max(1, this.rtcpEvery));
@@ -131,8 +139,11 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     this.rx = new RtpReceiver(
       {
         learned: (address, port) => {
-          this.remote = { address, port };
-          this.syncConnection();
+          const r = this.remote;
+          // The SDP said send nothing (RFC 3264 §8.4 hold, or a rejected stream): a talking peer changes nothing.
+          if (!this.sdpHold && (!r || r.address !== address || r.port !== port))
+            this.remote = { address, port };
+          this.syncConnection(performance.now());
         },
         audio: (pcm: Int16Array, info: AudioInfo) => this.emit('audio', pcm, info),
         rtp: (pkt: RtpPacket) => this.emit('rtp', pkt),
@@ -155,7 +166,10 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     this.rtcp.on('message', () => {
       this.rx.stats.rtcp++;
     });
-    this.rtp.on('error', () => this.sent.errors++);
+    this.rtp.on('error', () => {
+      this.sent.errors++;
+      this.conn.socketError(performance.now());
+    });
     this.rtcp.on('error', () => undefined);
     host.pacer.add(this);
   }
@@ -178,6 +192,11 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
   /** Where packets go (from SDP or learned from the peer). */
   get remoteAddress(): { address: string; port: number } | null {
     return this.remote;
+  }
+
+  /** Whether the RTP socket is currently connect()ed to the latched peer. */
+  get sendsConnected(): boolean {
+    return this.conn.target !== null;
   }
 
   /** The SSRC this leg sends with. */
@@ -204,37 +223,30 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     if (c.inbandDtmf !== undefined) this.rx.setInband(c.inbandDtmf);
   }
 
+  /**
+   * A new SDP address (RFC 3264 §8). Unchanged from the last one (a session refresh, a repeated answer): the
+   * latched peer, and the connection to it, stay. Otherwise the latch is dropped and the socket disconnected;
+   * packets go to the SDP address until the peer's first packet latches it again.
+   */
   setRemote(address: string, port: number): void {
     // 0.0.0.0 (RFC 2543 hold) or port 0 (stream rejected): nowhere to send.
-    this.remote = address === '0.0.0.0' || address === '::' || port <= 0 ? null : { address, port };
-    this.rx.unlatch();
-    this.syncConnection();
+    const none = address === '0.0.0.0' || address === '::' || port <= 0;
+    const prev = this.sdpRemote;
+    const same = !none && prev !== null && prev.address === address && prev.port === port;
+    this.sdpRemote = none ? null : { address, port };
+    this.sdpHold = none;
+    this.conn.reset();
+    if (!same || this.rx.latchedAt === -Infinity) {
+      this.remote = this.sdpRemote;
+      this.rx.unlatch();
+    }
+    this.syncConnection(performance.now());
   }
 
-  /** With connectedSend, keep the RTP socket connect()ed to the current remote (IP literals only). */
-  private syncConnection(): void {
-    if (!this.connectedSend || this.closed) return;
-    const want = this.remote;
-    const cur = this.connectedTo;
-    if (cur && want && cur.address === want.address && cur.port === want.port) {
-      // Same peer, new object (SDP repeated, or learned from its packets): transmit() compares by identity.
-      this.connectedTo = want;
-      return;
-    }
-    try {
-      if (cur) {
-        this.connectedTo = null;
-        this.rtp.disconnect();
-      }
-      if (!want || isIP(want.address) === 0) return;
-      // With an IP literal and the synchronous lookup the socket is connected when connect() returns;
-      // remoteAddress() throws if it is not, and the leg then keeps sending with an address.
-      this.rtp.connect(want.port, want.address);
-      this.rtp.remoteAddress();
-      this.connectedTo = want;
-    } catch {
-      this.sent.errors++;
-    }
+  /** Connected to the remote while it is the live latched peer and we send (see connected-send.ts). */
+  private syncConnection(now: number): void {
+    if (!this.conn.enabled) return;
+    this.conn.update(this.sending && !this.closed ? this.remote : null, this.rx.latchedAt, now);
   }
 
   setSource(src: FrameSource | null): void {
@@ -255,11 +267,15 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     if (this.sending) this.marker = true;
     // Media timeout restarts when we begin listening again.
     if (this.receiving && !wasReceiving) this.rx.lastPacketAt = performance.now();
+    this.syncConnection(performance.now());
   }
 
   /** Counters of this leg. */
   stats(): LegStats {
-    return { sent: { ...this.sent }, received: { ...this.rx.stats } };
+    return {
+      sent: { ...this.sent, connects: this.conn.connects, connectErrors: this.conn.errors },
+      received: { ...this.rx.stats },
+    };
   }
 
   /** One pacer tick (public for the pacer; not for callers). */
@@ -304,6 +320,7 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.conn.close();
     this.host.pacer.remove(this);
     this.te.clear();
     this.inbandTx.clear();
@@ -351,9 +368,10 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     this.sent.bytes += buf.length;
     this.sent.payloadOctets += buf.length - RTP_HEADER_SIZE;
     try {
-      // No callback: Node then completes a synchronous send without allocating a completion; failures
-      // arrive as the socket's 'error' event, which counts them.
-      if (this.connectedTo === remote) this.rtp.send(buf);
+      // No callback: Node then completes a synchronous send without allocating a completion, and drops a
+      // failed send's error silently. An ICMP port unreachable on the connected socket still surfaces, as the
+      // 'error' event of the next receive (ECONNREFUSED), which makes the leg fall back to unconnected sends.
+      if (this.conn.target === remote) this.rtp.send(buf);
       else this.rtp.send(buf, remote.port, remote.address);
       // Loopback and idle NICs take the datagram at once (libuv's try-send); only a send that had to queue
       // still holds the buffer, and then the next audio packet needs a fresh one.
@@ -379,6 +397,8 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
 
   private housekeeping(now: number): void {
     this.rx.poll(now);
+    // Every tick: a latched peer silent for RELATCH_MS is let go, so the kernel lets a newcomer in.
+    this.syncConnection(now);
     if (this.rtcpEvery > 0 && ++this.rtcpTicks >= this.rtcpEvery) {
       this.rtcpTicks = 0;
       this.sendRtcp();

@@ -78,6 +78,30 @@ describe('RtpReceiver', () => {
     expect(learned).toEqual(['10.0.0.1:4000', '10.0.0.7:4002']);
   });
 
+  it("latchedAt: the latched source's last packet, already current when learned() reports a new address", () => {
+    const seen: number[] = [];
+    const rx = new RtpReceiver(
+      {
+        learned: () => seen.push(rx.latchedAt),
+        audio: () => undefined,
+        rtp: () => undefined,
+        dtmf: () => undefined,
+        wantsAudio: () => false,
+        wantsRtp: () => false,
+      },
+      0,
+    );
+    expect(rx.latchedAt).toBe(-Infinity);
+    rx.onDatagram(audioPkt(1, 1), '10.0.0.1', 4000, 100, true);
+    rx.onDatagram(audioPkt(2, 2), '10.0.0.2', 4000, 150, true);
+    expect(rx.latchedAt).toBe(100);
+    // Silent for RELATCH_MS: another source takes over, and learned() already sees its packet's time.
+    rx.onDatagram(audioPkt(3, 2), '10.0.0.2', 4000, 1100, true);
+    expect(seen).toEqual([100, 1100]);
+    rx.unlatch();
+    expect(rx.latchedAt).toBe(-Infinity);
+  });
+
   it('on hold (not receiving) learns the address but delivers nothing', () => {
     const { rx, audio, learned } = setup();
     rx.onDatagram(audioPkt(1), '10.0.0.1', 4000, 0, false);

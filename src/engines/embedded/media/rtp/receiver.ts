@@ -21,8 +21,11 @@ import { SeqTracker, SeqVerdict, type SeqStats } from './seq-tracker.js';
 
 /** RFC 3389 comfort noise: accepted and skipped. */
 const PT_CN = 13;
-/** A different SSRC from another address takes over only after the latched one was silent this long. */
-const RELATCH_MS = 1000;
+/**
+ * A different SSRC from another address takes over only after the latched one was silent this long. The leg's
+ * connected send path (connected-send.ts) disconnects after the same silence, so the kernel lets the newcomer in.
+ */
+export const RELATCH_MS = 1000;
 
 /** Receive counters of one leg. */
 export interface ReceiveStats extends SeqStats {
@@ -103,6 +106,11 @@ export class RtpReceiver {
         );
       });
     } else if (!on) this.inband = null;
+  }
+
+  /** performance.now() ms of the latched source's last accepted packet; -Infinity when nothing is latched. */
+  get latchedAt(): number {
+    return this.latch ? this.latch.lastAt : -Infinity;
   }
 
   /** Forget the latched source (new remote from SDP). */
@@ -192,6 +200,8 @@ export class RtpReceiver {
       this.seq.forget();
       l.ssrc = ssrc;
     }
+    // Before `learned`: the sink decides from latchedAt whether the source is live.
+    l.lastAt = now;
     if (!sameAddr) {
       // NAT rebinding of the latched source: follow it.
       s.remoteChanges++;
@@ -199,7 +209,6 @@ export class RtpReceiver {
       l.port = port;
       this.sink.learned(address, port);
     }
-    l.lastAt = now;
     return true;
   }
 
