@@ -1,9 +1,12 @@
 /** The IPC messages between bench/stream-rtp.ts and its peer process, and the clock both sides read. */
+import type { ProbeReport } from './stream-probe.js';
 
 /** Parent → peer. */
 export type ToPeer =
   | { type: 'remote'; ports: number[] }
   | { type: 'go'; chunkEveryMs: number }
+  /** The measuring window starts: start the stall probe. */
+  | { type: 'window' }
   | { type: 'report'; fromMs: number; toMs: number }
   | { type: 'exit' };
 
@@ -23,6 +26,12 @@ export type FromPeer =
       /** Frames the bot got without a readable send time (concealed, faded or garbled on the way). */
       unstamped: number;
       chunksBack: number;
+      /** Caller → bot frames slower than 5 ms in the window, as [bot receive mono ms, latency ms]. */
+      inSlow: Array<[number, number]>;
+      /** Bot chunks whose audio never came back to the caller (given up after 1 s). */
+      chunksLost: number;
+      /** The peer's own stalls and GC over the window. */
+      probe: ProbeReport;
     };
 
 /** CLOCK_MONOTONIC in ms, comparable across processes on one machine. */

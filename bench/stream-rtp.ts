@@ -1,18 +1,19 @@
 /**
  * The RTP leg of bench:stream: N streams through the real media engine (RTP legs, pacer, the engine's audio
- * tap) and our WebSocket bot client. This process holds only what production holds: the server legs, their
- * taps and our client. The "caller" RTP peers and the Exotel bot run in a child (bench/stream-peer.ts), so
- * their RTP, JSON and base64 work is not charged to the system under test. Measured per frame:
- * - RTP in → WebSocket frame out: from the packet's arrival at the server leg to our client having handed
- *   the media message to the socket (a tap subscriber registered after the client's runs right after it);
- *   The arrival time is taken when the packet's handler runs, so it misses kernel queueing in a starved
- *   process; hence also, end to end: caller RTP sent → WebSocket frame received by the bot, both in the child,
- *   the send time carried in the audio itself;
- * - WebSocket frame in → queued: from the bot sending a 20 ms chunk (child) to our client handing its PCM to
- *   the tap (this process): loopback TCP, JSON, base64, decode. Both ends read CLOCK_MONOTONIC
- *   (`process.hrtime.bigint()`), shared by processes on one machine; chunks are matched FIFO per stream;
- * - WebSocket frame in → RTP out: from the bot sending the chunk to its first packet arriving at the caller
- *   (both in the child). This adds the wait for the next 20 ms pacer tick (0-20 ms by design) and UDP loopback.
+ * tap) and our WebSocket bot client. This process holds only what production holds (server legs, taps, our
+ * client) plus light bench probes; the "caller" RTP peers and the Exotel bot run in a child
+ * (bench/stream-peer.ts). The headline figures start at a send time the peer takes just before its socket
+ * write and end at an event in this process, so the peer's own stalls on reading do not count against us.
+ * Both processes read CLOCK_MONOTONIC (`process.hrtime.bigint()`), shared on one machine. Per frame:
+ * - A, caller RTP sent → our WS frame written: the send time travels in the audio (stampedFrame bits), read
+ *   back by a tap subscriber registered after our client's, so it runs right after the client's socket write.
+ *   A1 is the part until our handler reads the packet (UDP loopback + any wait for our event loop); A2 the
+ *   part inside our handler (what the old "RTP in → WS out" measured).
+ * - B, bot WS frame sent → the RTP packet carrying it sent by us, minus the wait for the stream's next 20 ms
+ *   pacer slot (by design 0-20 ms; shown separately, "B+slot"). Chunks are matched FIFO per stream;
+ *   the phases inside our process (read, queued, slot, sent) come from bench/stream-phases.ts.
+ * Also, measured by the peer alone: caller → bot end to end and bot → caller first packet (these include the
+ * peer's own read delays), and for each process its stalls, GC and CPU scheduling (bench/stream-probe.ts).
  */
 import { fork } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
@@ -22,7 +23,10 @@ import pino from 'pino';
 import { createWsBots } from '../src/bots/index.js';
 import { createMediaEngine, type UdpRtpLeg } from '../src/engines/embedded/media/index.js';
 import type { BotStreamOptions } from '../src/ports/index.js';
+import { readStampPcm } from './stream-callers.js';
 import { benchSid, monoMs, type FromPeer, type ToPeer } from './stream-peer-proto.js';
+import { backFromBot, backPhases, hookReads, traceBackPath, unhookReads, type BackChunk } from './stream-phases.js';
+import { startProbe, type ProbeReport, type Stall } from './stream-probe.js';
 
 /** Figures of one RTP run. */
 export interface RtpRow {
@@ -46,6 +50,46 @@ export interface RtpRow {
   /** CPU of the peer process (callers' RTP and the bot). */
   cpuPeerPct: number;
   pacerLateP99: number;
+  /** Caller RTP sent (peer) → our WebSocket frame written: everything on the way in up to our socket write. */
+  callerToWs: [number, number];
+  /** Caller RTP sent (peer) → our handler reading it: UDP loopback plus any wait for our event loop. */
+  callerToRead: [number, number];
+  /** Bot frame sent (peer) → its RTP packet sent by us, with and without the wait for the stream's pacer slot. */
+  botToRtp: [number, number];
+  botToRtpNoSlot: [number, number];
+  /** Bot chunks the peer gave up on (never came back as audio within 1 s). */
+  chunksLost: number;
+  /** The way back inside our process, per phase: [p50, p99] ms (see stream-phases.ts). */
+  back: Record<string, [number, number]>;
+  /** Stalls, GC and scheduling of each process over the window. */
+  probeOurs: ProbeReport;
+  probePeer: ProbeReport;
+  /** Of the slow samples (> 5 ms): how many overlap a stall of ours only, the peer's only, both, neither. */
+  slowQueued: Blame;
+  slowE2e: Blame;
+}
+
+/** How many slow samples overlap a stall of each process. */
+export interface Blame {
+  total: number;
+  ours: number;
+  peer: number;
+  both: number;
+  neither: number;
+}
+
+function blame(intervals: Array<[number, number]>, ours: Stall[], peer: Stall[]): Blame {
+  const hits = (from: number, to: number, st: Stall[]): boolean => st.some((x) => x.at < to && x.at + x.ms > from);
+  const b: Blame = { total: intervals.length, ours: 0, peer: 0, both: 0, neither: 0 };
+  for (const [from, to] of intervals) {
+    const o = hits(from, to, ours);
+    const p = hits(from, to, peer);
+    if (o && p) b.both++;
+    else if (o) b.ours++;
+    else if (p) b.peer++;
+    else b.neither++;
+  }
+  return b;
 }
 
 const pct = (v: number[], p: number): number => {
@@ -102,7 +146,12 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
     const opts: BotStreamOptions = { url, protocol: 'exotel', params: {}, sampleRate: 8000, encoding: 'pcm', bidirectional: true, connectTimeoutMs: 10_000, maxDurationMs: 600_000, call, accountId: 'bench' };
     let measuring = false;
     const inLat: number[] = [];
+    const callerToWs: number[] = [];
+    const callerToRead: number[] = [];
+    const perfToMono = monoMs() - performance.now();
     const enqueued: number[][] = Array.from({ length: count }, () => []);
+    const backLogs: BackChunk[][] = Array.from({ length: count }, () => []);
+    hookReads();
     const legs: UdpRtpLeg[] = [];
     const done: Array<Promise<unknown>> = [];
     const subscribed: boolean[] = [];
@@ -121,17 +170,19 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
         const off = realOnAudio(fn);
         if (!subscribed[i]) {
           subscribed[i] = true;
-          realOnAudio((_pcm, arrival) => {
-            if (measuring) inLat.push(performance.now() - arrival);
+          realOnAudio((pcm, arrival) => {
+            if (!measuring) return;
+            const now = performance.now();
+            inLat.push(now - arrival);
+            const sent = readStampPcm(pcm, now + perfToMono);
+            if (Number.isNaN(sent)) return;
+            callerToWs.push(now + perfToMono - sent);
+            callerToRead.push(arrival + perfToMono - sent);
           });
         }
         return off;
       };
-      const realEnqueue = tap.enqueue.bind(tap);
-      tap.enqueue = (pcm) => {
-        enqueued[i]?.push(monoMs());
-        realEnqueue(pcm);
-      };
+      traceBackPath(tap, legs[i] as UdpRtpLeg, backLogs[i] as BackChunk[], (mono) => enqueued[i]?.push(mono));
       done.push(bots.stream(tap, opts, ac.signal));
       // Ramp up one stream at a time (bounded), so handshakes do not queue behind each other.
       const rampEnd = performance.now() + 2000;
@@ -146,11 +197,15 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
     const cpu0 = process.cpuUsage();
     const peer0 = procCpuSeconds(peer.pid ?? 0);
     const w0 = performance.now();
+    toPeer({ type: 'window' });
+    console.error(`  (rtp path: ${count} streams: measuring for ${seconds} s)`);
+    const probe = startProbe();
     const from = monoMs();
     measuring = true;
     await sleep(seconds * 1000);
     measuring = false;
     const to = monoMs();
+    const probeOurs = probe.stop();
     const cpu = process.cpuUsage(cpu0);
     const peerCpu = procCpuSeconds(peer.pid ?? 0) - peer0;
     const wall = (performance.now() - w0) / 1000;
@@ -160,11 +215,15 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
     toPeer({ type: 'report', fromMs: from, toMs: to });
     const rep = await next('report', 30_000);
     const queuedLat: number[] = [];
+    const slowQueued: Array<[number, number]> = [];
     rep.chunkSends.forEach((sends, i) => {
       const q = enqueued[i] ?? [];
       sends.forEach((t, k) => {
         const e = q[k];
-        if (t >= from && t < to && e !== undefined) queuedLat.push(e - t);
+        if (t >= from && t < to && e !== undefined) {
+          queuedLat.push(e - t);
+          if (e - t > 5) slowQueued.push([t, e]);
+        }
       });
     });
     ac.abort();
@@ -188,8 +247,18 @@ export async function runRtpStreams(count: number, seconds: number, warmupMs: nu
       cpuPct: ((cpu.user + cpu.system) / 1e6 / wall) * 100,
       cpuPeerPct: (peerCpu / wall) * 100,
       pacerLateP99: pacer.lateP99Ms,
+      callerToWs: [pct(callerToWs, 50), pct(callerToWs, 99)],
+      callerToRead: [pct(callerToRead, 50), pct(callerToRead, 99)],
+      ...backFromBot(rep.chunkSends, backLogs, from, to),
+      chunksLost: rep.chunksLost,
+      back: backPhases(backLogs, from, to),
+      probeOurs,
+      probePeer: rep.probe,
+      slowQueued: blame(slowQueued, probeOurs.stalls, rep.probe.stalls),
+      slowE2e: blame(rep.inSlow.map(([at, lat]): [number, number] => [at - lat, at]), probeOurs.stalls, rep.probe.stalls),
     };
   } finally {
+    unhookReads();
     if (peer.connected) toPeer({ type: 'exit' });
     const exited = new Promise((r) => peer.once('exit', r));
     await Promise.race([exited, sleep(2000)]);

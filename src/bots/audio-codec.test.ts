@@ -39,4 +39,19 @@ describe('audio-codec', () => {
       expect(dst[end]).toBe(0x2a);
     }
   });
+
+  it('base64ToPcm gives the samples Buffer.from(base64) gives, for any length, padding or stray characters', () => {
+    const reference = (b64: string): number[] => {
+      const b = Buffer.from(b64, 'base64');
+      return Array.from({ length: b.length >> 1 }, (_, i) => b.readInt16LE(2 * i));
+    };
+    for (let n = 0; n < 40; n++) {
+      const bytes = Buffer.from(Array.from({ length: n }, (_, i) => (i * 73 + n) & 0xff));
+      const b64 = bytes.toString('base64');
+      expect([...base64ToPcm(b64)]).toEqual(reference(b64));
+      expect([...base64ToPcm(b64.replace(/=+$/, ''))]).toEqual(reference(b64));
+    }
+    expect([...base64ToPcm('AQD+/w==\n')]).toEqual(reference('AQD+/w==\n'));
+    expect([...base64ToPcm('AQ D+/w')]).toEqual(reference('AQ D+/w'));
+  });
 });

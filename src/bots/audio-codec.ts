@@ -63,7 +63,12 @@ function bytesToPcm(buf: Uint8Array): Int16Array {
 
 /** Decode base64 little-endian 16-bit PCM; a trailing odd byte is dropped. */
 export function base64ToPcm(b64: string): Int16Array {
-  return bytesToPcm(Buffer.from(b64, 'base64'));
+  if (!LE) return bytesToPcm(Buffer.from(b64, 'base64'));
+  // Straight into the samples' memory (no intermediate Buffer): Buffer#write decodes what fits, so a trailing
+  // odd byte is dropped, and characters it skips only make the result shorter.
+  const out = new Int16Array(Math.ceil((b64.length * 3) / 4) >> 1);
+  const n = Buffer.from(out.buffer, 0, out.byteLength).write(b64, 'base64');
+  return n === out.byteLength ? out : out.subarray(0, n >> 1);
 }
 
 /** Encode PCM as base64 µ-law. */

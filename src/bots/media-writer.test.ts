@@ -45,3 +45,26 @@ describe('MediaWriter', () => {
     expect(MediaWriter.for(twice, facts('pcm'))).toBeNull();
   });
 });
+
+describe('MediaWriter.frame', () => {
+  const unmask = (f: Buffer): string => {
+    const len = (f[1] as number) & 0x7f;
+    const o = len === 126 ? 4 : len === 127 ? 10 : 2;
+    const key = f.subarray(o, o + 4);
+    return Buffer.from(f.subarray(o + 4).map((b, i) => b ^ (key[i & 3] as number))).toString('utf8');
+  };
+
+  it('is the written message as one masked text frame, and renew() leaves a handed-out frame intact', () => {
+    const f = facts('pcm');
+    const w = MediaWriter.for(exotel, f) as MediaWriter;
+    const first = w.frame(1, 1, 20, frame);
+    expect(first[0]).toBe(0x81);
+    expect((first[1] as number) & 0x80).toBe(0x80);
+    expect(unmask(first)).toBe(JSON.stringify(exotel.media(f, 1, 1, 20, pcmToBase64(frame))));
+    const kept = Buffer.from(first);
+    w.renew();
+    const second = w.frame(2, 2, 40, frame.map((v) => -v));
+    expect(first.equals(kept)).toBe(true);
+    expect(unmask(second)).toBe(JSON.stringify(exotel.media(f, 2, 2, 40, pcmToBase64(frame.map((v) => -v)))));
+  });
+});

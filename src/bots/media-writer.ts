@@ -7,6 +7,7 @@
  */
 import { base64Length, mulawEncodeInto, pcmBytes, pcmToBase64, pcmToMulawBase64, writeBase64 } from './audio-codec.js';
 import type { BotProtocol, StreamFacts } from './protocol.js';
+import { FRAME_HEADROOM, maskedTextFrame } from './ws-frame.js';
 
 const SLOT = { seq: 'seq', chunk: 'chunk', timestamp: 'timestamp', payload: 'payload' } as const;
 type Slot = (typeof SLOT)[keyof typeof SLOT];
@@ -28,9 +29,19 @@ function writeUint(dst: Buffer, o: number, v: number): number {
   return o + len;
 }
 
-/** Writes one stream's media messages; the returned buffer is reused by the next write. */
+/** Our own memory (byte 0 of its ArrayBuffer, length a multiple of 4), viewed as bytes and as 32-bit words. */
+function alloc(bytes: number): { buf: Buffer; words: Uint32Array } {
+  const ab = new ArrayBuffer((bytes + 3) & ~3);
+  return { buf: Buffer.from(ab), words: new Uint32Array(ab) };
+}
+
+/**
+ * Writes one stream's media messages, after FRAME_HEADROOM bytes of room for a WebSocket header; the returned
+ * buffer is reused by the next write (renew() gives up the memory when a socket still holds it).
+ */
 export class MediaWriter {
   private buf: Buffer;
+  private words: Uint32Array;
   private scratch = new Uint8Array(0);
   private readonly fixedBytes: number;
 
@@ -40,7 +51,22 @@ export class MediaWriter {
     private readonly mulaw: boolean,
   ) {
     this.fixedBytes = pieces.reduce((n, p) => n + p.length, 0) + 3 * DIGITS_MAX;
-    this.buf = Buffer.allocUnsafe(this.fixedBytes + base64Length(640));
+    ({ buf: this.buf, words: this.words } = alloc(FRAME_HEADROOM + this.fixedBytes + base64Length(640)));
+  }
+
+  /** Stop reusing the current memory (a socket write still holds it); the next write gets fresh memory. */
+  renew(): void {
+    ({ buf: this.buf, words: this.words } = alloc(this.buf.length));
+  }
+
+  /**
+   * The message for one frame of caller audio as a complete masked WebSocket text frame (RFC 6455 §5.2-5.3),
+   * ready for the socket; valid until the next call.
+   */
+  frame(seq: number, chunk: number, timestampMs: number, pcm: Int16Array): Buffer {
+    const end = this.writeAt(seq, chunk, timestampMs, pcm);
+    const start = maskedTextFrame(this.buf, this.words, FRAME_HEADROOM, end - FRAME_HEADROOM);
+    return this.buf.subarray(start, end);
   }
 
   /** A writer reproducing `protocol.media()` for this stream, or null when its output cannot be templated. */
@@ -71,15 +97,21 @@ export class MediaWriter {
 
   /** The message for one frame of caller audio, as UTF-8 bytes; valid until the next call. */
   write(seq: number, chunk: number, timestampMs: number, pcm: Int16Array): Buffer {
+    const end = this.writeAt(seq, chunk, timestampMs, pcm);
+    return this.buf.subarray(FRAME_HEADROOM, end);
+  }
+
+  /** Write the message at FRAME_HEADROOM; returns the offset after it. */
+  private writeAt(seq: number, chunk: number, timestampMs: number, pcm: Int16Array): number {
     let bytes: Uint8Array;
     if (this.mulaw) {
       if (this.scratch.length < pcm.length) this.scratch = new Uint8Array(pcm.length);
       bytes = this.scratch.subarray(0, mulawEncodeInto(pcm, this.scratch));
     } else bytes = pcmBytes(pcm);
-    const need = this.fixedBytes + base64Length(bytes.length);
-    if (this.buf.length < need) this.buf = Buffer.allocUnsafe(need);
+    const need = FRAME_HEADROOM + this.fixedBytes + base64Length(bytes.length) + 4;
+    if (this.buf.length < need) ({ buf: this.buf, words: this.words } = alloc(need));
     const dst = this.buf;
-    let o = 0;
+    let o = FRAME_HEADROOM;
     for (let i = 0; i < this.slots.length; i++) {
       o += (this.pieces[i] as Buffer).copy(dst, o);
       switch (this.slots[i] as Slot) {
@@ -97,6 +129,6 @@ export class MediaWriter {
       }
     }
     o += (this.pieces[this.slots.length] as Buffer).copy(dst, o);
-    return dst.subarray(0, o);
+    return o;
   }
 }

@@ -5,11 +5,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ManualTap } from '../../test/bots/manual-tap.js';
 import type { BotStreamOptions } from '../ports/index.js';
 import { base64ToPcm, mulawBase64ToPcm, pcmToBase64 } from './audio-codec.js';
+import { MediaWriter } from './media-writer.js';
 import { createWsBots } from './ws-bots.js';
 
 const call = { id: 'CA1', direction: 'inbound' as const, from: '+1', to: '+2', fromUri: 'sip:1@x', toUri: 'sip:2@x', domain: 'x', headers: {} };
@@ -74,6 +75,43 @@ describe('ws-bots media on the wire', () => {
       });
     });
   }
+
+  it('frames stay intact when the socket cannot take them at once (the writer moves to fresh memory)', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    servers.push(wss);
+    await new Promise<void>((r) => wss.once('listening', () => r()));
+    const chunks: string[] = [];
+    let serverSocket: { pause(): void; resume(): void } | undefined;
+    wss.on('connection', (ws, req) => {
+      serverSocket = req.socket;
+      ws.on('message', (d) => {
+        const t = (d as Buffer).toString('utf8');
+        if (t.includes('"media"')) chunks.push(t);
+        else req.socket.pause();
+      });
+    });
+    const tap = new ManualTap();
+    const ac = new AbortController();
+    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+    const done = createWsBots({ log: pino({ level: 'silent' }) }).stream(tap, opts(url, 'exotel'), ac.signal);
+    await until(() => serverSocket !== undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    // The bot reads nothing now: enough frames to fill the loopback buffers, so later writes are queued.
+    const n = 30_000;
+    const renew = vi.spyOn(MediaWriter.prototype, 'renew');
+    for (let k = 0; k < n; k++) tap.speak(frameOf(k % 97));
+    expect(renew).toHaveBeenCalled();
+    renew.mockRestore();
+    serverSocket?.resume();
+    await until(() => chunks.length === n, 20_000);
+    ac.abort();
+    await done;
+    chunks.forEach((t, k) => {
+      const m = JSON.parse(t) as { media: { payload: string; chunk: string } };
+      expect(m.media.chunk).toBe(String(k + 1));
+      if (k % 101 === 0 || k > n - 50) expect([...base64ToPcm(m.media.payload)]).toEqual([...frameOf(k % 97)]);
+    });
+  }, 30_000);
 
   it('skips a text frame that is not valid UTF-8 and keeps the stream', async () => {
     const b = await bot();

@@ -5,12 +5,14 @@
  * never end the call; a socket that stops answering pings is treated as dead so the caller isn't left in silence.
  */
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { AudioTap, BotStreamOptions, BotStreamResult, Bots } from '../ports/index.js';
 import { pcmToBase64, pcmToMulawBase64 } from './audio-codec.js';
 import { BotConnectError, connectBot, resolveBotUrl, upgradeAuth } from './connect.js';
 import { MediaWriter } from './media-writer.js';
+import { TextFrames } from './ws-frame.js';
 import type { BotProtocol, StreamFacts } from './protocol.js';
 import { PROTOCOLS } from './registry.js';
 
@@ -26,6 +28,16 @@ export interface WsBotsOptions {
 const AS_TEXT = { binary: false } as const;
 
 const truncate = (s: string, n = 300): string => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/**
+ * The socket under `ws`, when our own frames may be written to it directly: no extension negotiated (so `ws`
+ * never holds messages back in a queue of its own, and frames carry no RSV bits) and a socket to write to.
+ * `ws` writes every other frame synchronously too, so frames from both stay whole and in call order.
+ */
+function rawSocket(ws: WebSocket): Duplex | null {
+  const sock = (ws as unknown as { _socket?: Duplex })._socket;
+  return ws.extensions === '' && sock && typeof sock.write === 'function' ? sock : null;
+}
 
 /** Create the Bots port. */
 export function createWsBots(opts: WsBotsOptions): Bots {
@@ -82,8 +94,16 @@ function runStream(
     let alive = true;
     const t0 = performance.now();
     const encode = facts.encoding === 'mulaw' ? pcmToMulawBase64 : pcmToBase64;
+    // Our frames go straight to the socket when `ws` allows it (rawSocket): framed and masked in reused
+    // buffers (ws-frame.ts); a buffer the socket could not take at once is left to it and replaced.
+    const raw = rawSocket(ws);
+    const texts = raw ? new TextFrames() : null;
     const send = (msg: Record<string, unknown>): void => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const text = JSON.stringify(msg);
+      if (!raw || !texts) return void ws.send(text);
+      raw.write(texts.frame(text));
+      if (raw.writableLength > 0) texts.renew();
     };
 
     const connected = protocol.connected();
@@ -91,8 +111,9 @@ function runStream(
     send(protocol.start(facts, ++seq));
 
     // Caller audio, 50 frames a second: written straight into a reused buffer when the protocol's message can
-    // be templated. `ws` copies (and masks) a Buffer into its own frame before send() returns unless an
-    // extension (permessage-deflate) is negotiated, so reusing the buffer is safe exactly then.
+    // be templated, framed and masked there too. Without a raw socket `ws` frames it: it copies (and masks) a
+    // Buffer into its own frame before send() returns unless an extension (permessage-deflate) is negotiated,
+    // so reusing the buffer is safe exactly then.
     const writer = MediaWriter.for(protocol, facts);
     const reuse = ws.extensions === '';
     const sendMedia = (pcm: Int16Array): void => {
@@ -101,6 +122,11 @@ function runStream(
       if (ws.readyState !== WebSocket.OPEN) return;
       const ts = performance.now() - t0;
       if (!writer) return ws.send(JSON.stringify(protocol.media(facts, s, c, ts, encode(pcm))));
+      if (raw) {
+        raw.write(writer.frame(s, c, ts, pcm));
+        if (raw.writableLength > 0) writer.renew();
+        return;
+      }
       const bytes = writer.write(s, c, ts, pcm);
       ws.send(reuse ? bytes : Buffer.from(bytes), AS_TEXT);
     };

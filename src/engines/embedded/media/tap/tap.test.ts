@@ -103,4 +103,23 @@ describe('AudioTap', () => {
     const down = concat(out);
     expect(goertzel(down.subarray(200), 700)).toBeGreaterThan(0.01);
   });
+
+  it('hands each frame to every audio subscriber, also when one unsubscribes while being called', () => {
+    const leg = new FakeLeg();
+    const tap = new AudioTap(leg);
+    const a: number[] = [];
+    const b: number[] = [];
+    const offA = tap.onAudio((pcm) => {
+      a.push(pcm[0] as number);
+      offA();
+    });
+    const offB = tap.onAudio((pcm) => b.push(pcm[0] as number));
+    leg.receive(ramp(1, 160));
+    leg.receive(ramp(2, 160));
+    offB();
+    offB();
+    leg.receive(ramp(3, 160));
+    expect(a).toEqual([1]);
+    expect(b).toEqual([1, 2]);
+  });
 });
