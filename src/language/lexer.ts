@@ -4,14 +4,14 @@
  * lines), and turns the rest and the indentation changes into Newline / Indent / Dedent tokens (as Python does),
  * so the grammar can attach indented lines to the line above.
  */
-import { Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import type { Diagnostic } from './diagnostics.js';
-import { makeToken } from './tokens-shape.js';
+import { FlowLexer, makeToken } from './tokens-shape.js';
 import { error } from './ranges.js';
 import * as T from './tokens.js';
 
 // Skipping line breaks (Chevrotain still counts lines) saves a token object per line.
-const lexer = new Lexer(T.LEXED_TOKENS, { positionTracking: 'full', ensureOptimizations: true });
+const lexer = new FlowLexer(T.LEXED_TOKENS, { positionTracking: 'full', ensureOptimizations: true });
 
 /** Chevrotain's lexing errors as diagnostics. */
 function lexErrors(file: string, text: string, errors: ReadonlyArray<{ offset: number; line?: number; column?: number; length: number }>): Diagnostic[] {
@@ -71,7 +71,9 @@ export function tokenizeFile(file: string, text: string): LexResult {
   const lexed = lexer.tokenize(text);
   const diagnostics = lexErrors(file, text, lexed.errors);
   const layout = new Layout(file, text);
-  for (const t of lexed.tokens) layout.token(t);
+  // Indexed: a for-of here allocates an iterator result per token (Layout.token is too big to inline).
+  const lexedTokens = lexed.tokens;
+  for (let i = 0; i < lexedTokens.length; i++) layout.token(lexedTokens[i]!);
   const tokens = layout.finish();
   for (const d of layout.diagnostics) diagnostics.push(d);
   return { tokens, diagnostics };
@@ -86,7 +88,10 @@ export function tokenizeFragment(file: string, text: string, base?: Base): LexRe
   const diagnostics = lexErrors(file, text, lexed.errors);
   const tokens = lexed.tokens;
   if (base !== undefined && (base.line !== 0 || base.character !== 0 || base.offset !== 0)) shift(tokens, base, diagnostics);
-  for (const t of tokens) if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
+  for (const t of tokens) {
+    if (t.tokenType === T.Identifier) retypeKeyword(t);
+    else if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
+  }
   return { tokens, diagnostics };
 }
 
@@ -105,6 +110,14 @@ function shift(tokens: IToken[], base: Base, diagnostics: Diagnostic[]): void {
     d.range.start.line += base.line;
     d.range.end.line += base.line;
   }
+}
+
+/** A name that spells a keyword becomes that keyword's token (see keywordOf). */
+function retypeKeyword(t: IToken): void {
+  const k = T.keywordOf(t.image);
+  if (k === undefined) return;
+  t.tokenType = k;
+  t.tokenTypeIdx = k.tokenTypeIdx!;
 }
 
 function fixString(file: string, t: IToken, diagnostics: Diagnostic[]): void {
@@ -178,7 +191,8 @@ class Layout {
     const prev = this.prev;
     if (prev !== undefined && t.startLine! > prev.endLine!) this.lineBreakAfter(prev);
     this.prev = t;
-    if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
+    if (t.tokenType === T.Identifier) retypeKeyword(t);
+    else if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
     const col = (t.startColumn ?? 1) - 1;
     if (this.bracketBreak) {
       this.bracketBreak = false;

@@ -1,6 +1,6 @@
 /**
  * The `.flow` token vocabulary. Order matters (Chevrotain tries patterns in order): longer operators before their
- * prefixes, keywords before Identifier (with `longer_alt` so `set-x` stays one name), durations before numbers.
+ * prefixes, durations before numbers; keywords are names retyped after lexing (keywordOf).
  * Two categories: `Word` (any identifier-shaped token, usable as a member name or object key) and `Name`
  * (identifiers plus the soft keywords that may also be variable, argument or state names, e.g. `config`, `call`).
  */
@@ -23,11 +23,15 @@ export const Identifier = createToken({
   label: 'a name',
 });
 
+/**
+ * Keywords are not lexed by pattern: the lexer reads them as Identifier and `keywordOf` retypes an exact match.
+ * Chevrotain would otherwise try every keyword sharing a name's first letter, then the name itself as the
+ * keyword's `longer_alt`, on every name in the file. The pattern stays for the grammar tools that list the words.
+ */
 const keyword = (word: string, soft: boolean): TokenType =>
   createToken({
     name: word[0]!.toUpperCase() + word.slice(1),
     pattern: new RegExp(word),
-    longer_alt: Identifier,
     categories: soft ? [Name, Word] : [Word],
     label: `'${word}'`,
   });
@@ -101,8 +105,9 @@ export const NumberLiteral = createToken({
 const matchPath: CustomPatternMatcherFunc = (text, offset, tokens: IToken[]) => {
   const method = tokens[tokens.length - 1];
   const http = tokens[tokens.length - 2];
-  if (text.charCodeAt(offset) !== 47 || !method || !http || http.tokenType !== Http) return null;
-  if (method.tokenType !== Identifier) return null;
+  // Keywords are still Identifier tokens here (see keywordOf).
+  if (text.charCodeAt(offset) !== 47 || !method || !http || http.tokenType !== Identifier || http.image !== 'http') return null;
+  if (method.tokenType !== Identifier || keywordOf(method.image) !== undefined) return null;
   const re = /\/[^\s#"]*/y;
   re.lastIndex = offset;
   return re.exec(text);
@@ -153,6 +158,15 @@ export const HARD_KEYWORD_WORDS: ReadonlySet<string> = new Set(HARD_KEYWORDS.map
 /** Keywords that are names outside their own construct. */
 export const SOFT_KEYWORDS = [Flow, Config, State, Call, Http, Start, Request, Auth, Invalid, Max] as const;
 
+const KEYWORD_BY_WORD: ReadonlyMap<string, TokenType> = new Map(
+  [...HARD_KEYWORDS, ...SOFT_KEYWORDS].map((t) => [t.name.toLowerCase(), t]),
+);
+
+/** The keyword an Identifier token's text spells exactly (`set`, not `set-x` or `settle`), if any. */
+export function keywordOf(image: string): TokenType | undefined {
+  return KEYWORD_BY_WORD.get(image);
+}
+
 /** Token types in lexing order. */
 export const LEXED_TOKENS: TokenType[] = [
   WhiteSpace,
@@ -191,13 +205,11 @@ export const LEXED_TOKENS: TokenType[] = [
   RBracket,
   LBrace,
   RBrace,
-  ...HARD_KEYWORDS,
-  ...SOFT_KEYWORDS,
   Identifier,
 ];
 
 /** Every token type the parser knows (lexed ones, the synthetic layout tokens and the categories). */
-export const ALL_TOKENS: TokenType[] = [...LEXED_TOKENS, Newline, Indent, Dedent, Word, Name];
+export const ALL_TOKENS: TokenType[] = [...LEXED_TOKENS, ...HARD_KEYWORDS, ...SOFT_KEYWORDS, Newline, Indent, Dedent, Word, Name];
 
 /** Tokens that can begin an expression. */
 export const EXPR_START: readonly TokenType[] = [
