@@ -1,22 +1,24 @@
 /**
- * Lexing plus the layout pass. The scanner produces the tokens, skipping line breaks like spaces; the layout pass
+ * Lexing plus the layout pass. Chevrotain produces the tokens, skipping line breaks like spaces; the layout pass
  * finds them as a change of line between two tokens, ignores those inside brackets (and so blank and comment
  * lines), and turns the rest and the indentation changes into Newline / Indent / Dedent tokens (as Python does),
  * so the grammar can attach indented lines to the line above.
  */
 import type { IToken, TokenType } from 'chevrotain';
 import type { Diagnostic } from './diagnostics.js';
-import { scan, type ScanError } from './scanner.js';
-import { makeToken } from './tokens-shape.js';
+import { FlowLexer, makeToken } from './tokens-shape.js';
 import { error } from './ranges.js';
 import * as T from './tokens.js';
 
-/** The scanner's errors as diagnostics. */
-function lexErrors(file: string, text: string, errors: readonly ScanError[]): Diagnostic[] {
+// Skipping line breaks (Chevrotain still counts lines) saves a token object per line.
+const lexer = new FlowLexer(T.LEXED_TOKENS, { positionTracking: 'full', ensureOptimizations: true });
+
+/** Chevrotain's lexing errors as diagnostics. */
+function lexErrors(file: string, text: string, errors: ReadonlyArray<{ offset: number; line?: number; column?: number; length: number }>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const e of errors) {
-    const line = e.line - 1;
-    const character = e.column - 1;
+    const line = (e.line ?? 1) - 1;
+    const character = (e.column ?? 1) - 1;
     const shown = text.slice(e.offset, e.offset + Math.min(e.length, 20));
     const range = { file, start: { line, character }, end: { line, character: character + e.length } };
     diagnostics.push(error('CF1002', `unexpected character${e.length > 1 ? 's' : ''} '${shown}'`, range));
@@ -66,7 +68,7 @@ const isCloser = (t: TokenType): boolean => t === T.RParen || t === T.RBracket |
 
 /** Tokenize a whole file, with Newline/Indent/Dedent from its layout. */
 export function tokenizeFile(file: string, text: string): LexResult {
-  const lexed = scan(text);
+  const lexed = lexer.tokenize(text);
   const diagnostics = lexErrors(file, text, lexed.errors);
   const layout = new Layout(file, text);
   // Indexed: a for-of here allocates an iterator result per token (Layout.token is too big to inline).
@@ -82,11 +84,14 @@ export function tokenizeFile(file: string, text: string): LexResult {
  * positions to where the fragment sits in its file.
  */
 export function tokenizeFragment(file: string, text: string, base?: Base): LexResult {
-  const lexed = scan(text);
+  const lexed = lexer.tokenize(text);
   const diagnostics = lexErrors(file, text, lexed.errors);
   const tokens = lexed.tokens;
   if (base !== undefined && (base.line !== 0 || base.character !== 0 || base.offset !== 0)) shift(tokens, base, diagnostics);
-  for (const t of tokens) if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
+  for (const t of tokens) {
+    if (t.tokenType === T.Identifier) retypeKeyword(t);
+    else if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
+  }
   return { tokens, diagnostics };
 }
 
@@ -105,6 +110,14 @@ function shift(tokens: IToken[], base: Base, diagnostics: Diagnostic[]): void {
     d.range.start.line += base.line;
     d.range.end.line += base.line;
   }
+}
+
+/** A name that spells a keyword becomes that keyword's token (see keywordOf). */
+function retypeKeyword(t: IToken): void {
+  const k = T.keywordOf(t.image);
+  if (k === undefined) return;
+  t.tokenType = k;
+  t.tokenTypeIdx = k.tokenTypeIdx!;
 }
 
 function fixString(file: string, t: IToken, diagnostics: Diagnostic[]): void {
@@ -178,7 +191,8 @@ class Layout {
     const prev = this.prev;
     if (prev !== undefined && t.startLine! > prev.endLine!) this.lineBreakAfter(prev);
     this.prev = t;
-    if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
+    if (t.tokenType === T.Identifier) retypeKeyword(t);
+    else if (t.tokenType === T.UnterminatedString) fixString(file, t, diagnostics);
     const col = (t.startColumn ?? 1) - 1;
     if (this.bracketBreak) {
       this.bracketBreak = false;

@@ -1,13 +1,13 @@
 /**
- * The parser's token shape, shared by the scanned tokens and the synthetic layout tokens.
+ * The parser's token shape, shared by the lexed tokens (FlowLexer makes them) and the synthetic layout tokens.
  *
- * Why not the field order of Chevrotain's own token literal: it is also that of the parser's END_OF_FILE token,
- * whose positions are NaN. Objects built in one field order share one V8 hidden class, so that NaN turns every
+ * Why not Chevrotain's own token literal: its field order is also that of the parser's END_OF_FILE token, whose
+ * positions are NaN. Objects built in one field order share one V8 hidden class, so that NaN turns every
  * position field of every token into a boxed double: six heap numbers per token, half the lexer's allocation
  * and most of the garbage collector's work during a parse. A different field order gets a hidden class of its
  * own whose positions stay small integers stored in place. Never put a NaN (or any non-integer) in one.
  */
-import type { IToken, TokenType } from 'chevrotain';
+import { Lexer, type IToken, type TokenType } from 'chevrotain';
 
 /** A token in the field order every parser token uses: see the module comment. */
 export function makeToken(
@@ -30,4 +30,33 @@ export function makeToken(
     startColumn,
     endColumn,
   };
+}
+
+/**
+ * Chevrotain's Lexer making its tokens with makeToken. Its constructor picks the token factory for full position
+ * tracking as `this.createFullToken`, which this overrides (lexer_public.js, Chevrotain 11); line-breaking
+ * tokens then get their end line and column set by the lexer as usual.
+ */
+export class FlowLexer extends Lexer {
+  createFullToken(
+    image: string,
+    startOffset: number,
+    tokenTypeIdx: number,
+    tokenType: TokenType,
+    startLine: number,
+    startColumn: number,
+    imageLength: number,
+  ): IToken {
+    return {
+      tokenType,
+      tokenTypeIdx,
+      image,
+      startOffset,
+      endOffset: startOffset + imageLength - 1,
+      startLine,
+      endLine: startLine,
+      startColumn,
+      endColumn: startColumn + imageLength - 1,
+    };
+  }
 }

@@ -24,9 +24,9 @@ export const Identifier = createToken({
 });
 
 /**
- * Keywords are not in LEXED_TOKENS: a name that spells one exactly is that keyword (`keywordOf`), which is what
- * a keyword pattern with Identifier as its `longer_alt` would give, so `set-x` and `settle` stay names. The
- * pattern stays for the grammar tools that list the words.
+ * Keywords are not lexed by pattern: the lexer reads them as Identifier and `keywordOf` retypes an exact match.
+ * Chevrotain would otherwise try every keyword sharing a name's first letter, then the name itself as the
+ * keyword's `longer_alt`, on every name in the file. The pattern stays for the grammar tools that list the words.
  */
 const keyword = (word: string, soft: boolean): TokenType =>
   createToken({
@@ -105,7 +105,7 @@ export const NumberLiteral = createToken({
 const matchPath: CustomPatternMatcherFunc = (text, offset, tokens: IToken[]) => {
   const method = tokens[tokens.length - 1];
   const http = tokens[tokens.length - 2];
-  // Chevrotain's lexer (scanner.test.ts's oracle) sees keywords as Identifier tokens (see keywordOf).
+  // Keywords are still Identifier tokens here (see keywordOf).
   if (text.charCodeAt(offset) !== 47 || !method || !http || http.tokenType !== Identifier || http.image !== 'http') return null;
   if (method.tokenType !== Identifier || keywordOf(method.image) !== undefined) return null;
   const re = /\/[^\s#"]*/y;
@@ -167,7 +167,7 @@ export function keywordOf(image: string): TokenType | undefined {
   return KEYWORD_BY_WORD.get(image);
 }
 
-/** Token types in lexing order: the lexical grammar scanner.ts implements (scanner.test.ts holds it to this). */
+/** Token types in lexing order. */
 export const LEXED_TOKENS: TokenType[] = [
   WhiteSpace,
   Comment,
