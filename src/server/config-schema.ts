@@ -34,7 +34,17 @@ export const CONFIG_SCHEMA = {
           type: 'object',
           additionalProperties: false,
           required: ['cert', 'key'],
-          properties: { port: { type: 'integer', default: 5061 }, cert: { type: 'string' }, key: { type: 'string' } },
+          properties: {
+            port: { type: 'integer', default: 5061 },
+            cert: { type: 'string' },
+            key: { type: 'string' },
+            verify: {
+              type: 'boolean',
+              default: true,
+              description: 'Check the certificate of TLS servers we connect to, and that it names the host dialled.',
+            },
+            ca: { type: 'string', description: 'CA certificates (PEM file or text) to trust instead of the bundled roots.' },
+          },
         },
         publicAddress: { type: 'string', description: 'Address to advertise in Contact/Via/SDP when behind NAT.' },
         allow: { type: 'array', items: { type: 'string' }, description: 'Source CIDRs allowed to send requests (empty: all).' },

@@ -11,14 +11,17 @@ describe('SIP TLS settings', () => {
     const cfg = await loadConfig({ file: undefined, env });
     expect(cfg.sip.transports).toEqual(['udp', 'tls']);
     expect(cfg.sip.tls).toEqual({ port: 5071, cert: '/etc/sip.crt', key: '/etc/sip.key' });
+    const lab = await loadConfig({ file: undefined, env: { ...env, CALLFLOW_SIP_TLS_VERIFY: 'false', CALLFLOW_SIP_TLS_CA: '/etc/trunk-ca.pem' } });
+    expect(lab.sip.tls).toEqual({ port: 5071, cert: '/etc/sip.crt', key: '/etc/sip.key', verify: false, ca: '/etc/trunk-ca.pem' });
   });
 
   it('resolve relative paths from the config file, and keep inline PEM text as it is', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cf-config-'));
     const file = join(dir, 'callflow.yaml');
-    writeFileSync(file, 'sip:\n  transports: [tls]\n  tls: { cert: certs/a.crt, key: "-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----\\n" }\n');
+    writeFileSync(file, 'sip:\n  transports: [tls]\n  tls: { cert: certs/a.crt, ca: certs/ca.pem, key: "-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----\\n" }\n');
     const cfg = await loadConfig({ file, env: {} });
     expect(cfg.sip.tls?.cert).toBe(join(dir, 'certs', 'a.crt'));
+    expect(cfg.sip.tls?.ca).toBe(join(dir, 'certs', 'ca.pem'));
     expect(cfg.sip.tls?.key).toMatch(/^-----BEGIN PRIVATE KEY-----/);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -34,7 +34,7 @@ export interface ServerConfig {
     host: string;
     port: number;
     transports: Array<'udp' | 'tcp' | 'tls'>;
-    tls?: { port: number; cert: string; key: string };
+    tls?: { port: number; cert: string; key: string; verify?: boolean; ca?: string };
     publicAddress?: string;
     allow?: string[];
     rateLimit?: { perSecond?: number; burst?: number };
@@ -123,6 +123,8 @@ export const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 
   CALLFLOW_SIP_TLS_PORT: { path: ['sip', 'tls', 'port'], type: 'int' },
   CALLFLOW_SIP_TLS_CERT: { path: ['sip', 'tls', 'cert'], type: 'string' },
   CALLFLOW_SIP_TLS_KEY: { path: ['sip', 'tls', 'key'], type: 'string' },
+  CALLFLOW_SIP_TLS_VERIFY: { path: ['sip', 'tls', 'verify'], type: 'bool' },
+  CALLFLOW_SIP_TLS_CA: { path: ['sip', 'tls', 'ca'], type: 'string' },
   CALLFLOW_RTP_HOST: { path: ['rtp', 'host'], type: 'string' },
   CALLFLOW_RTP_PORT_MIN: { path: ['rtp', 'portMin'], type: 'int' },
   CALLFLOW_RTP_PORT_MAX: { path: ['rtp', 'portMax'], type: 'int' },
@@ -181,13 +183,15 @@ export async function configFromFile(path: string, required: boolean): Promise<J
   return withTlsPathsFrom(dirname(resolve(path)), value as Json);
 }
 
-/** Relative TLS certificate and key paths in a config file mean relative to that file, not to the cwd. */
+/** Relative TLS certificate, key and CA paths in a config file mean relative to that file, not to the cwd. */
 function withTlsPathsFrom(dir: string, cfg: Json): Json {
   const sip = cfg.sip;
   const tls = isObject(sip) ? sip.tls : undefined;
   if (!isObject(sip) || !isObject(tls)) return cfg;
   const fix = (v: unknown): unknown => (typeof v === 'string' && !v.includes('-----BEGIN') && !isAbsolute(v) ? resolve(dir, v) : v);
-  return { ...cfg, sip: { ...sip, tls: { ...tls, cert: fix(tls.cert), key: fix(tls.key) } } };
+  const fixed: Json = { ...tls, cert: fix(tls.cert), key: fix(tls.key) };
+  if (tls.ca !== undefined) fixed.ca = fix(tls.ca);
+  return { ...cfg, sip: { ...sip, tls: fixed } };
 }
 
 /** Resolve the configuration from all sources, later ones winning. */

@@ -142,7 +142,7 @@ describe('TLS', () => {
   let cert: string | undefined;
   let key: string | undefined;
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
     cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
     key = readFileSync(join(dir, 'key.pem'), 'utf8');
   } catch {
@@ -156,7 +156,7 @@ describe('TLS', () => {
     const a = new SipStack();
     stacks.push(a, b);
     const bound = await b.listen({ tls: { port: 0, host: '127.0.0.1', cert, key } });
-    await a.listen({ tls: { port: 0, host: '127.0.0.1', cert, key } });
+    await a.listen({ tls: { port: 0, host: '127.0.0.1', cert, key, ca: cert } });
     const bDialogP = answerAll(b);
     const d = await a.createUAC(`sips:svc@127.0.0.1:${bound.tls!.port}`, { localSdp: OUR_SDP });
     const bd = await bDialogP;

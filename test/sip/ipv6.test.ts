@@ -172,7 +172,7 @@ describe.skipIf(NO_V6)('embedded stack over IPv6 (skipped when no socket can bin
     const tls = async (): Promise<{ stack: SipStack; port: number }> => {
       const stack = new SipStack();
       stacks.push(stack);
-      const b = await stack.listen({ tls: { host: '::1', port: 0, cert: pem.cert, key: pem.key } });
+      const b = await stack.listen({ tls: { host: '::1', port: 0, cert: pem.cert, key: pem.key, ca: pem.cert } });
       return { stack, port: b.tls!.port };
     };
     const uas = await tls();

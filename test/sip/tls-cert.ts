@@ -14,8 +14,8 @@ export interface SelfSigned {
   dispose(): void;
 }
 
-/** Generates a P-256 key and a one-day certificate for localhost, 127.0.0.1 and ::1. */
-export function selfSigned(): SelfSigned {
+/** Generates a P-256 key and a one-day certificate, by default for localhost, 127.0.0.1 and ::1. */
+export function selfSigned(names: { cn: string; san: string } = { cn: 'localhost', san: 'DNS:localhost,IP:127.0.0.1,IP:::1' }): SelfSigned {
   const dir = mkdtempSync(join(tmpdir(), 'callflow-tls-'));
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
@@ -23,8 +23,8 @@ export function selfSigned(): SelfSigned {
     'openssl',
     [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
+      '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', `/CN=${names.cn}`,
+      '-addext', `subjectAltName=${names.san}`,
     ],
     { stdio: 'ignore', timeout: 20_000 },
   );

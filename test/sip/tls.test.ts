@@ -25,10 +25,13 @@ afterEach(async () => {
   await Promise.all(stacks.splice(0).map((s) => s.close()));
 });
 
-async function tlsStack(extra: { idleTimeoutMs?: number; handshakeTimeoutMs?: number } = {}): Promise<{ stack: SipStack; port: number }> {
+/** A stack on TLS that trusts the test certificate (as a trunk's CA) unless `extra` says otherwise. */
+async function tlsStack(
+  extra: { idleTimeoutMs?: number; handshakeTimeoutMs?: number; verifyPeer?: boolean; ca?: string; cert?: string; key?: string } = {},
+): Promise<{ stack: SipStack; port: number }> {
   const stack = new SipStack();
   stacks.push(stack);
-  const bound = await stack.listen({ tls: { host: '127.0.0.1', port: 0, cert: pem.cert, key: pem.key, ...extra } });
+  const bound = await stack.listen({ tls: { host: '127.0.0.1', port: 0, cert: pem.cert, key: pem.key, ca: pem.cert, ...extra } });
   return { stack, port: bound.tls!.port };
 }
 
@@ -209,7 +212,7 @@ describe('embedded stack over TLS', () => {
 
 describe('TLS configuration', () => {
   it('reads cert and key from file paths (as `callflow serve` config gives them)', async () => {
-    const engine = createEmbeddedEngine({ sip: { host: '127.0.0.1', transports: ['tls'], tls: { port: 0, cert: pem.certFile, key: pem.keyFile } } });
+    const engine = createEmbeddedEngine({ sip: { host: '127.0.0.1', transports: ['tls'], tls: { port: 0, cert: pem.certFile, key: pem.keyFile, ca: pem.certFile } } });
     try {
       const bound = await engine.start();
       expect(bound.udp).toBeUndefined();

@@ -31,7 +31,8 @@ export interface EngineSipOptions {
   /** Port for UDP and TCP (default 5060; 0 picks a free one). */
   port?: number;
   transports?: Array<'udp' | 'tcp' | 'tls'>;
-  tls?: { port: number; cert: string; key: string };
+  /** verify: check TLS servers' certificates (default true); ca: PEM text or file of the CAs to trust. */
+  tls?: { port: number; cert: string; key: string; verify?: boolean; ca?: string };
   /** Host written into Via / Contact when it differs from the bind address (NAT, 0.0.0.0). */
   publicAddress?: string;
   /** Source IPs / CIDRs allowed to send us requests (all when empty). */
@@ -200,7 +201,8 @@ export function createEmbeddedEngine(opts: EmbeddedEngineOptions): EmbeddedEngin
             EngineErrorCode.badConfig,
             'TLS transport needs sip.tls cert and key',
           );
-        listen.tls = { host, port: sipOpts.tls.port, cert: sipOpts.tls.cert, key: sipOpts.tls.key };
+        const { port: tlsPort, cert, key, verify, ca } = sipOpts.tls;
+        listen.tls = { host, port: tlsPort, cert, key, ...(verify === false ? { verifyPeer: false } : {}), ...(ca ? { ca } : {}) };
       }
       if (sipOpts.publicAddress) listen.advertise = sipOpts.publicAddress;
       return stack.listen(listen);

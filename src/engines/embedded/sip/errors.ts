@@ -22,8 +22,10 @@ export class SipError extends Error {
     readonly reason: string,
     /** The response that ended the request, when one arrived. */
     readonly res?: unknown,
+    /** Why no response could arrive (RFC 3261 §8.1.3.1 reports a transport error as a 503), e.g. a refused TLS certificate. */
+    cause?: Error,
   ) {
-    super(`${status} ${reason}`);
+    super(cause === undefined ? `${status} ${reason}` : `${status} ${reason}: ${cause.message}`, cause === undefined ? undefined : { cause });
     this.name = 'SipError';
   }
 }

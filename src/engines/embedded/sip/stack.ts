@@ -194,7 +194,8 @@ export class SipStack extends EventEmitter implements UacHost {
     const host = bareHost(u.host);
     const address = isIP(host) ? host : (await lookup(host).catch(() => undefined))?.address;
     if (!address) throw new SipStackError(SipStackErrorCode.BadTarget, `cannot resolve ${host}`);
-    return { protocol, address, port: u.port ?? (protocol === 'tls' ? 5061 : 5060) };
+    const port = u.port ?? (protocol === 'tls' ? 5061 : 5060);
+    return isIP(host) ? { protocol, address, port } : { protocol, address, port, serverName: host };
   }
 
   /** @internal */

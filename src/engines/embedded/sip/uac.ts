@@ -133,11 +133,11 @@ function transact(host: UacHost, req: SipRequest, dest: Endpoint, opts: UacOptio
           settled = true;
           finish({ res, status, invite: req, dest, cancelled });
         },
-        onFailure: (kind) => {
+        onFailure: (kind, err) => {
           if (settled) return;
           settled = true;
           if (cancelled) finish(new SipError(487, 'Request Terminated'));
-          else finish(kind === 'timeout' ? new SipError(408, 'Request Timeout') : new SipError(503, 'Service Unavailable'));
+          else finish(kind === 'timeout' ? new SipError(408, 'Request Timeout') : new SipError(503, 'Service Unavailable', undefined, err));
         },
       },
       req.method === 'INVITE' ? (res) => ackForNon2xx(req, res) : undefined,

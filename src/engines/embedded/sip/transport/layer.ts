@@ -82,7 +82,7 @@ export class TransportLayer {
         return this.tcp.send(data, dest.address, dest.port, dest.conn, onError);
       case 'tls':
         if (!this.tls) return onError?.(new Error('tls not bound'));
-        return this.tls.send(data, dest.address, dest.port, dest.conn, onError);
+        return this.tls.send(data, dest.address, dest.port, dest.conn, onError, dest.serverName);
     }
   }
 

@@ -3,7 +3,7 @@
  * address reused in both directions, idle connections closed after a timeout.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { createServer, isIP, connect as netConnect, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, connect as tlsConnect, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { FramerFactory, InboundHandler, SendErrorHandler } from './types.js';
 
@@ -16,8 +16,13 @@ export interface StreamListenOptions {
   /** TLS: a client that has not finished its handshake by then is dropped (default 10 s). */
   handshakeTimeoutMs?: number;
   idleTimeoutMs?: number;
-  /** TLS client side: verify the peer certificate (off by default for self-signed trunks). */
-  rejectUnauthorized?: boolean;
+  /**
+   * TLS client side: check the server's certificate chain and that it names the host we dialled (default true;
+   * RFC 5922 §7.2). Off accepts any certificate: only for a lab.
+   */
+  verifyPeer?: boolean;
+  /** TLS client side: the CAs to trust instead of Node's bundled roots (PEM text or a file), e.g. a trunk's own. */
+  ca?: string | Buffer;
 }
 
 interface Pending {
@@ -33,6 +38,7 @@ export class StreamTransport {
   private readonly pool = new Map<string, Pending>();
   private idleMs = 120_000;
   private opts: StreamListenOptions = {};
+  private ca: string | Buffer | undefined;
   /** Connections that closed on a framing error. */
   framingErrors = 0;
   /** Inbound TLS connections dropped because the handshake failed (plain TCP, bad hello, rejected cert). */
@@ -52,7 +58,12 @@ export class StreamTransport {
     let server: Server;
     if (this.protocol === 'tls') {
       if (!opts.cert || !opts.key) throw new Error('TLS transport needs a certificate and a key');
-      const [cert, key] = await Promise.all([pem(opts.cert, 'certificate'), pem(opts.key, 'key')]);
+      const [cert, key, ca] = await Promise.all([
+        pem(opts.cert, 'certificate'),
+        pem(opts.key, 'key'),
+        opts.ca === undefined ? undefined : pem(opts.ca, 'CA certificates'),
+      ]);
+      this.ca = ca;
       let tlsServer: TlsServer;
       try {
         tlsServer = createTlsServer({ cert, key, handshakeTimeout: opts.handshakeTimeoutMs ?? 10_000 }, onConn);
@@ -80,15 +91,19 @@ export class StreamTransport {
     return { address: a.address, port: a.port };
   }
 
-  /** Sends on `conn` when it is still open, else on a pooled or new connection to address:port. */
-  send(data: Buffer, address: string, port: number, conn?: Socket, onError?: SendErrorHandler): void {
+  /**
+   * Sends on `conn` when it is still open, else on a pooled or new connection to address:port. `serverName` is
+   * the host name the address was resolved from: a new TLS connection sends it (SNI) and checks the server's
+   * certificate against it; without one the certificate must name the address.
+   */
+  send(data: Buffer, address: string, port: number, conn?: Socket, onError?: SendErrorHandler, serverName?: string): void {
     if (conn && !conn.destroyed && conn.writable) {
       conn.write(data);
       return;
     }
     const key = keyOf(address, port);
     let p = this.pool.get(key);
-    if (!p || p.socket.destroyed) p = this.dial(address, port);
+    if (!p || p.socket.destroyed) p = this.dial(address, port, serverName);
     if (p.ready) p.socket.write(data);
     else {
       p.queue.push(data);
@@ -110,10 +125,17 @@ export class StreamTransport {
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
-  private dial(address: string, port: number): Pending {
+  private dial(address: string, port: number, serverName: string | undefined): Pending {
     const socket =
       this.protocol === 'tls'
-        ? tlsConnect({ host: address, port, rejectUnauthorized: this.opts.rejectUnauthorized ?? false })
+        ? tlsConnect({
+            host: address,
+            port,
+            // SNI carries names only (RFC 6066 §3); Node checks the certificate against servername, else host.
+            ...(serverName !== undefined && isIP(serverName) === 0 ? { servername: serverName } : {}),
+            rejectUnauthorized: this.opts.verifyPeer ?? true,
+            ...(this.ca !== undefined ? { ca: this.ca } : {}),
+          })
         : netConnect({ host: address, port });
     const p: Pending = { socket, ready: false, queue: [], waiters: [] };
     this.pool.set(keyOf(address, port), p);

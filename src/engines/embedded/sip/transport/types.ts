@@ -11,6 +11,8 @@ export interface Endpoint {
   protocol: TransportProtocol;
   address: string;
   port: number;
+  /** The host name `address` was resolved from, for TLS server identity (RFC 5922 §7.2); absent for literals. */
+  serverName?: string;
 }
 
 /** Where an incoming message came from; `conn` is set for stream transports (§18.2.2 reply on it). */
