@@ -15,7 +15,7 @@ function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::';
 }
 
-/** The address to put in SDP when RTP binds every interface: the first external IPv4, else loopback. */
+/** The address to advertise when a socket binds every interface: the first external IPv4, else loopback. */
 function primaryAddress(): string {
   for (const addrs of Object.values(networkInterfaces())) {
     for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
@@ -41,13 +41,16 @@ export async function createEngine(config: ServerConfig, log: Logger): Promise<T
     connectedSend: config.rtp.connectedSend,
   });
   const sip = config.sip;
+  // Via and Contact must name an address the far end can reach: given loopback, a phone on another host would
+  // send its ACK and BYE to itself and every call it answers would time out.
+  const sipAdvertised = sip.publicAddress ?? (isWildcard(sip.host) ? primaryAddress() : undefined);
   const engine = createEmbeddedEngine({
     sip: {
       host: sip.host,
       port: sip.port,
       transports: sip.transports,
       ...(sip.tls ? { tls: sip.tls } : {}),
-      ...(sip.publicAddress ? { publicAddress: sip.publicAddress } : {}),
+      ...(sipAdvertised ? { publicAddress: sipAdvertised } : {}),
       ...(sip.allow ? { allow: sip.allow } : {}),
       ...(sip.rateLimit ? { rateLimit: sip.rateLimit } : {}),
     },
@@ -73,7 +76,14 @@ export async function createEngine(config: ServerConfig, log: Logger): Promise<T
   return {
     calls: engine.calls,
     media: engine.media,
-    sip: { host: sip.host, port: first?.port ?? sip.port, transports: Object.keys(bound), ...(bound.tls ? { tlsPort: bound.tls.port } : {}) },
+    sip: {
+      host: sip.host,
+      port: first?.port ?? sip.port,
+      transports: Object.keys(bound),
+      advertised: sipAdvertised ?? sip.host,
+      rtpAdvertised: rtpAddress,
+      ...(bound.tls ? { tlsPort: bound.tls.port } : {}),
+    },
     onIncomingCall: (h) => engine.onIncomingCall(h),
     stats: () => {
       const s = engine.stats();

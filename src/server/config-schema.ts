@@ -46,7 +46,7 @@ export const CONFIG_SCHEMA = {
             ca: { type: 'string', description: 'CA certificates (PEM file or text) to trust instead of the bundled roots.' },
           },
         },
-        publicAddress: { type: 'string', description: 'Address to advertise in Contact/Via/SDP when behind NAT.' },
+        publicAddress: { type: 'string', description: 'Address to advertise in Via and Contact (default: the first external IPv4 when host is a wildcard).' },
         allow: { type: 'array', items: { type: 'string' }, description: 'Source CIDRs allowed to send requests (empty: all).' },
         rateLimit: {
           type: 'object',
@@ -67,7 +67,7 @@ export const CONFIG_SCHEMA = {
         host: { type: 'string', default: '0.0.0.0' },
         portMin: { type: 'integer', minimum: 1024, maximum: 65534, default: 20000 },
         portMax: { type: 'integer', minimum: 1025, maximum: 65535, default: 30000 },
-        publicAddress: { type: 'string' },
+        publicAddress: { type: 'string', description: 'Address put in SDP (default: the first external IPv4 when host is a wildcard).' },
         mediaTimeout: { type: 'integer', minimum: 0, description: 'Hang up after this many seconds without RTP (0: never).', default: 60 },
         connectedSend: {
           type: 'boolean',

@@ -19,6 +19,10 @@ export interface SipListening {
   transports: string[];
   /** The TLS port, when TLS listens (it has its own port, 5061 by default). */
   tlsPort?: number;
+  /** The host in our Via and Contact: sip.publicAddress, else the first external IPv4 when `host` is a wildcard. */
+  advertised: string;
+  /** The address in our SDP, chosen the same way from the RTP settings. */
+  rtpAdvertised: string;
 }
 
 /** A ringing inbound call handed to the server; reject it with `leg.hangup({ status })`. */

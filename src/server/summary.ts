@@ -43,8 +43,8 @@ export function startupSummary(s: SummaryInput): string {
   const lines = [
     `callflow serving (node ${config.nodeId}, engine ${config.engine}, store ${s.storeKind})`,
     `  HTTP  ${s.httpUrl}   API /v1  docs /docs  OpenAPI /openapi.json  health /healthz /readyz  metrics /metrics`,
-    `  SIP   ${sipLine(s.sip, sipHost)}`,
-    `  RTP   ${config.rtp.host === '0.0.0.0' ? '*' : config.rtp.host} ports ${config.rtp.portMin}-${config.rtp.portMax}`,
+    `  SIP   ${sipLine(s.sip, sipHost)}${s.sip.advertised !== s.sip.host ? `  (Via and Contact name ${s.sip.advertised})` : ''}`,
+    `  RTP   ${config.rtp.host === '0.0.0.0' ? '*' : config.rtp.host} ports ${config.rtp.portMin}-${config.rtp.portMax}${s.sip.rtpAdvertised !== config.rtp.host ? `  (SDP names ${s.sip.rtpAdvertised})` : ''}`,
     `  flow directories: ${s.flows.dirs.map((d) => `${shown(d)}${s.flows.existingDirs().includes(d) ? '' : ' (absent)'}`).join(', ')}${config.watch ? ' (watched)' : ''}`,
   ];
   const list = s.flows.list();
