@@ -234,6 +234,12 @@ describe('TLS configuration', () => {
     await expect(s.listen({ tls: { host: '127.0.0.1', port: 0, cert: '/nonexistent/cert.pem', key: pem.keyFile } })).rejects.toThrow(
       /cannot read TLS certificate from \/nonexistent\/cert\.pem/,
     );
+    await expect(s.listen({ tls: { host: '127.0.0.1', port: 0, cert: pem.cert, key: pem.key, ca: 'trunk.pem is not here' } })).rejects.toThrow(
+      /cannot read TLS CA certificates from trunk\.pem is not here/,
+    );
+    await expect(
+      s.listen({ tls: { host: '127.0.0.1', port: 0, cert: pem.cert, key: pem.key, ca: '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n' } }),
+    ).rejects.toThrow(/bad TLS CA certificates: certificate 1 does not parse/);
     await expect(
       s.listen({ tls: { host: '127.0.0.1', port: 0, cert: '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n', key: pem.key } }),
     ).rejects.toThrow(/bad TLS certificate or key/);

@@ -2,6 +2,7 @@
  * TCP and TLS transports (RFC 3261 §18.3): Content-Length framing, one connection per remote
  * address reused in both directions, idle connections closed after a timeout.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, isIP, connect as netConnect, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, connect as tlsConnect, type Server as TlsServer, type TLSSocket } from 'node:tls';
@@ -63,6 +64,7 @@ export class StreamTransport {
         pem(opts.key, 'key'),
         opts.ca === undefined ? undefined : pem(opts.ca, 'CA certificates'),
       ]);
+      if (ca !== undefined) checkCertificates(ca);
       this.ca = ca;
       let tlsServer: TlsServer;
       try {
@@ -207,6 +209,22 @@ async function pem(v: string | Buffer, what: string): Promise<string | Buffer> {
     return await readFile(v);
   } catch (err) {
     throw new Error(`cannot read TLS ${what} from ${v}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * Node ignores CA text it cannot parse, which would leave every outbound TLS call failing its certificate
+ * check for no visible reason: refuse it when listening instead.
+ */
+function checkCertificates(ca: string | Buffer): void {
+  const blocks = ca.toString().match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new Error('bad TLS CA certificates: no PEM certificate (-----BEGIN CERTIFICATE-----) found');
+  for (const [i, b] of blocks.entries()) {
+    try {
+      new X509Certificate(b);
+    } catch (err) {
+      throw new Error(`bad TLS CA certificates: certificate ${i + 1} does not parse (${err instanceof Error ? err.message : String(err)})`);
+    }
   }
 }
 
