@@ -89,35 +89,49 @@ export abstract class DeclParser extends ExpressionParser {
 
   /** `name value` pairs and flags, shaped by the current step's catalog entry (see ParserSupport gates). */
   readonly namedArgs = this.RULE('namedArgs', (): ArgAst[] => {
-    const args: ArgAst[] = [];
-    this.MANY(() => {
-      const name = this.CONSUME(T.Name);
-      this.argName = name.image;
-      // Built once: a closure per argument is measurable on large files (see bench/compile.ts). The gate is
-      // tested here rather than as the option's GATE, for which Chevrotain makes a closure per call.
-      const value = this.RECORDING_PHASE || this.valueGate(this.argName)
-        ? this.OPTION((this.valueOption ??= () => this.SUBRULE(this.expression)))
-        : undefined;
-      if (!this.RECORDING_PHASE) {
-        const id = this.ident(name);
-        const decl = argDecl(this.step, name.image);
-        if (!value && decl && decl.flag !== true) {
-          this.report('CF2018', `'${name.image}' needs a value`, id.range, `write \`${name.image} <value>\``);
-        }
-        const v: Expr = value ?? (decl && decl.flag !== true ? { kind: 'null', range: id.range } : { kind: 'bool', value: true, range: id.range });
-        args.push({ name: id, value: normalizeArgValue(decl, v), range: span(id.range, v.range) });
-      }
-    });
+    // One argument function made once, adding to `this.args` (saved and restored: recovery may unwind through
+    // here): a closure and its context per step were a measurable share of a parse's garbage.
+    const outer = this.args;
+    const args: ArgAst[] = (this.args = []);
+    try {
+      this.MANY(this.namedArg);
+    } finally {
+      this.args = outer;
+    }
     return args;
   });
+
+  /** The arguments `namedArg` adds to. */
+  private args: ArgAst[] = [];
+
+  /** One `name [value]` argument. */
+  private readonly namedArg = (): void => {
+    const name = this.CONSUME(T.Name);
+    this.argName = name.image;
+    // Built once: a closure per argument is measurable on large files (see bench/compile.ts). The gate is
+    // tested here rather than as the option's GATE, for which Chevrotain makes a closure per call.
+    const value = this.RECORDING_PHASE || this.valueGate(this.argName)
+      ? this.OPTION((this.valueOption ??= () => this.SUBRULE(this.expression)))
+      : undefined;
+    if (!this.RECORDING_PHASE) {
+      const id = this.ident(name);
+      const decl = argDecl(this.step, name.image);
+      if (!value && decl && decl.flag !== true) {
+        this.report('CF2018', `'${name.image}' needs a value`, id.range, `write \`${name.image} <value>\``);
+      }
+      const v: Expr = value ?? (decl && decl.flag !== true ? { kind: 'null', range: id.range } : { kind: 'bool', value: true, range: id.range });
+      this.args.push({ name: id, value: normalizeArgValue(decl, v), range: span(id.range, v.range) });
+    }
+  };
 
   // ------------------------------------------------------------------------------------------- transitions
 
   readonly transition = this.RULE('transition', (): TransitionAst => {
     const arrow = this.CONSUME(T.Arrow);
-    const tail = this.transitionTail();
+    const t = this.transitionTail();
     if (this.RECORDING_PHASE) return undefined as never;
-    return { ...tail, range: span(this.r(arrow), tail.range) };
+    t.range = span(this.r(arrow), t.range);
+    return t;
   });
 
   /** `max N` on a transition: N must be a whole number of times, at least 1. */
@@ -134,22 +148,41 @@ export abstract class DeclParser extends ExpressionParser {
    */
   protected transitionTail(): TransitionAst {
     const target = this.CONSUME(T.Name);
-    const t: TransitionAst = this.RECORDING_PHASE ? (undefined as never) : { target: this.ident(target), range: this.r(target) };
-    this.OPTION(() => {
-      this.CONSUME(T.Max);
-      const n = this.CONSUME(T.NumberLiteral);
-      this.ACTION(() => this.bound(t, n));
-      this.OPTION2(() => {
-        this.CONSUME(T.Else);
-        const e = this.tr(this.SUBRULE(this.transition));
-        this.ACTION(() => {
-          t.else = e;
-          t.range = span(t.range, e.range);
-        });
-      });
-    });
+    let t: TransitionAst = undefined as never;
+    if (!this.RECORDING_PHASE) {
+      const id = this.ident(target);
+      t = { target: id, range: id.range };
+    }
+    // The `max` part through one function made once (most transitions have none), on `this.bounded`, saved and
+    // restored because its `else` holds a transition of its own.
+    const outer = this.bounded;
+    this.bounded = t;
+    try {
+      this.OPTION(this.maxPart);
+    } finally {
+      this.bounded = outer;
+    }
     return t;
   }
+
+  /** The transition a `max N [else -> ...]` part applies to. */
+  private bounded: TransitionAst | undefined;
+
+  /** `max N [else -> other]` after a transition's target. */
+  private readonly maxPart = (): void => {
+    const t = this.bounded as TransitionAst;
+    this.CONSUME(T.Max);
+    const n = this.CONSUME(T.NumberLiteral);
+    this.ACTION(() => this.bound(t, n));
+    this.OPTION2(() => {
+      this.CONSUME(T.Else);
+      const e = this.tr(this.SUBRULE(this.transition));
+      this.ACTION(() => {
+        t.else = e;
+        t.range = span(t.range, e.range);
+      });
+    });
+  };
 
   /** A transition as YAML writes it: `target`, `-> target`, `ask max 3 else goodbye`. */
   readonly looseTransition = this.RULE('looseTransition', (): TransitionAst => {

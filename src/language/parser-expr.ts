@@ -25,6 +25,14 @@ export function durationMs(text: string): number {
   return ms;
 }
 
+/** An expression's operands and operators as parsed (before folding by precedence). */
+interface BinaryChain {
+  first: Expr | undefined;
+  /** Most expressions have no operator: the lists are only allocated once one appears. */
+  operands: Expr[] | undefined;
+  ops: IToken[] | undefined;
+}
+
 /** One `.name` or `[index]` after a primary expression. */
 interface PostfixStep {
   name?: IToken;
@@ -38,19 +46,37 @@ export abstract class ExpressionParser extends ParserSupport {
     // The first operand is parsed right here, with the very alternatives of `unary` (whose DSL indices this
     // rule leaves free): most expressions are one operand, and a rule invocation less for each is measurable.
     const first = this.OR(this.unaryAlternatives());
-    // Most expressions have no operator: their operand lists are only allocated once one appears.
-    let operands: Expr[] | undefined;
-    const ops: IToken[] = [];
-    this.MANY2(() => {
-      ops.push(this.OR4(this.binaryAlternatives()));
-      (operands ??= [first]).push(this.SUBRULE3(this.unary));
-    });
+    // `op operand` pairs go to `this.binary`, through one tail function made once: a closure per expression
+    // (and the context it captures) was a measurable share of a parse's garbage. Saved and restored around
+    // the loop, since operands nest expressions; the finally keeps it right when recovery unwinds a nested one.
+    const outer = this.binary;
+    this.binary = { first, operands: undefined, ops: undefined };
+    let mine: BinaryChain;
+    try {
+      this.MANY2(this.binaryTail);
+    } finally {
+      mine = this.binary;
+      this.binary = outer;
+    }
     // Actions are written inline behind RECORDING_PHASE (what ACTION does) to save a closure per call.
     if (this.RECORDING_PHASE) return undefined as never;
-    if (!operands) return first ?? this.hole();
+    const { operands, ops } = mine;
+    if (!operands || !ops) return first ?? this.hole();
     for (let i = 0; i < operands.length; i++) operands[i] ??= this.hole();
     return this.foldBinary(operands, ops);
   });
+
+  /** The expression being parsed: its first operand, then (once an operator appears) the rest and the operators. */
+  private binary: BinaryChain = { first: undefined, operands: undefined, ops: undefined };
+
+  /** One `op operand` of an expression, recorded on `this.binary`. */
+  private readonly binaryTail = (): void => {
+    const op = this.OR4(this.binaryAlternatives());
+    (this.binary.ops ??= []).push(op);
+    const operand = this.SUBRULE3(this.unary);
+    const b = this.binary;
+    (b.operands ??= [b.first as Expr]).push(operand);
+  };
 
   /**
    * One operand: `! x`, `- x`, or a value (literal, name, call, `(...)`, `{...}`, `[...]`) followed by `.name` and
@@ -89,20 +115,32 @@ export abstract class ExpressionParser extends ParserSupport {
     return this.unaryAlts;
   }
 
-  /** `.name` and `[index]` steps after a value, applied in order. */
+  /**
+   * `.name` and `[index]` steps after a value, applied in order to `this.postfixed` by one step function made
+   * once (every operand passes through here); saved and restored as `binary` is in `expression`.
+   */
   private postfix(value: Expr): Expr {
-    let e = value;
-    this.MANY(() => {
-      // The alternatives are cached (no closures per call): each returns what to apply to `e`.
-      const step = this.OR3(this.postfixAlternatives());
-      this.ACTION(() => {
-        const object = e ?? this.hole();
-        if (step.name) e = { kind: 'member', object, name: step.name.image, range: span(object.range, this.r(step.name)) };
-        else if (step.close) e = { kind: 'index', object, index: step.index ?? this.hole(), range: span(object.range, this.r(step.close)) };
-      });
-    });
-    return e;
+    const outer = this.postfixed;
+    this.postfixed = value;
+    try {
+      this.MANY(this.postfixStep);
+      return this.postfixed;
+    } finally {
+      this.postfixed = outer;
+    }
   }
+
+  /** The value postfix steps apply to (undefined where recovery could not build one). */
+  private postfixed: Expr | undefined;
+
+  private readonly postfixStep = (): void => {
+    // The alternatives are cached (no closures per call): each returns what to apply to the value.
+    const step = this.OR3(this.postfixAlternatives());
+    if (this.RECORDING_PHASE) return;
+    const object = this.postfixed ?? this.hole();
+    if (step.name) this.postfixed = { kind: 'member', object, name: step.name.image, range: span(object.range, this.r(step.name)) };
+    else if (step.close) this.postfixed = { kind: 'index', object, index: step.index ?? this.hole(), range: span(object.range, this.r(step.close)) };
+  };
 
   /** A value: the alternatives of an operand after `!` and `-`. */
   private primaryAlternatives(): Array<IOrAlt<Expr>> {
@@ -146,18 +184,19 @@ export abstract class ExpressionParser extends ParserSupport {
   /** A variable, or a call `name(args)`. */
   private nameOrCall(): Expr {
     const name = this.CONSUME(T.Name);
-    let args: Expr[] | undefined;
-    let close: IToken | undefined;
-    this.OPTION(() => {
-      this.CONSUME2(T.LParen);
-      args = this.SUBRULE(this.exprList);
-      close = this.CONSUME2(T.RParen);
-    });
+    const call = this.OPTION(this.callTail);
     if (this.RECORDING_PHASE) return undefined as never;
     const range = this.r(name);
-    if (!args || !close) return { kind: 'var', name: name.image, range };
-    return { kind: 'call', fn: name.image, fnRange: range, args, range: span(range, this.r(close)) };
+    if (!call?.args || !call.close) return { kind: 'var', name: name.image, range };
+    return { kind: 'call', fn: name.image, fnRange: range, args: call.args, range: span(range, this.r(call.close)) };
   }
+
+  /** `(args)` after a name; made once, as most names are not calls and a closure per name is garbage. */
+  private readonly callTail = (): { args: Expr[] | undefined; close: IToken | undefined } => {
+    this.CONSUME2(T.LParen);
+    const args = this.SUBRULE(this.exprList);
+    return { args, close: this.CONSUME2(T.RParen) };
+  };
 
   /** Comma-separated expressions, a trailing comma allowed (call arguments, array items). */
   readonly exprList = this.RULE('exprList', (): Expr[] => {
