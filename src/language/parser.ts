@@ -297,11 +297,12 @@ export class FlowParser extends DeclParser {
     this.CONSUME(T.Equals);
     const value = this.SUBRULE(this.expression);
     this.CONSUME(T.Newline);
-    return this.ACTION(() => {
-      const target = [first, ...rest].map((t) => this.ident(t));
-      const v = value ?? this.hole();
-      return { kind: 'set', target, value: v, range: span(this.r(kw), v.range) };
-    });
+    // Inline behind RECORDING_PHASE (what ACTION does) here and in the other statements: no closure per statement.
+    if (this.RECORDING_PHASE) return undefined as never;
+    const target = [this.ident(first)];
+    for (const t of rest) target.push(this.ident(t));
+    const v = value ?? this.hole();
+    return { kind: 'set', target, value: v, range: span(this.r(kw), v.range) };
   });
 
   readonly ifStatement = this.RULE('ifStatement', (): StatementAst => {
@@ -313,12 +314,11 @@ export class FlowParser extends DeclParser {
       return this.tr(this.SUBRULE2(this.transition));
     });
     this.CONSUME(T.Newline);
-    return this.ACTION(() => {
-      const end = otherwise ?? then;
-      const stmt: StatementAst = { kind: 'if', cond: cond ?? this.hole(), then, range: span(this.r(kw), end.range) };
-      if (otherwise) stmt.else = otherwise;
-      return stmt;
-    });
+    if (this.RECORDING_PHASE) return undefined as never;
+    const end = otherwise ?? then;
+    const stmt: StatementAst = { kind: 'if', cond: cond ?? this.hole(), then, range: span(this.r(kw), end.range) };
+    if (otherwise) stmt.else = otherwise;
+    return stmt;
   });
 
   readonly switchStatement = this.RULE('switchStatement', (): SwitchAst => {
@@ -376,13 +376,15 @@ export class FlowParser extends DeclParser {
     const kw = this.CONSUME(T.Goto);
     const transition = this.tr(this.transitionTail());
     this.CONSUME(T.Newline);
-    return this.ACTION(() => ({ kind: 'goto', transition, range: span(this.r(kw), transition.range) }));
+    if (this.RECORDING_PHASE) return undefined as never;
+    return { kind: 'goto', transition, range: span(this.r(kw), transition.range) };
   });
 
   readonly arrowStatement = this.RULE('arrowStatement', (): StatementAst => {
     const transition = this.tr(this.SUBRULE(this.transition));
     this.CONSUME(T.Newline);
-    return this.ACTION(() => ({ kind: 'goto', transition, arrow: true, range: transition.range }));
+    if (this.RECORDING_PHASE) return undefined as never;
+    return { kind: 'goto', transition, arrow: true, range: transition.range };
   });
 
   readonly stepStatement = this.RULE('stepStatement', (): StepAst => {
@@ -400,20 +402,17 @@ export class FlowParser extends DeclParser {
       : undefined;
     if (!this.RECORDING_PHASE && given) this.addPositional(step, name, given.value);
     const named = (this.SUBRULE(this.namedArgs) ?? []);
-    this.OPTION2(() => {
-      this.CONSUME(T.Into);
-      const v = this.CONSUME2(T.Name);
-      this.ACTION(() => (step.into = this.ident(v)));
-    });
-    this.CONSUME(T.Newline);
-    this.OPTION3(() => {
-      this.CONSUME(T.Indent);
-      this.AT_LEAST_ONE(() => {
-        const o = this.SUBRULE(this.outcomeLine);
-        if (!this.RECORDING_PHASE && o) step.outcomes.push(o);
-      });
-      this.CONSUME(T.Dedent);
-    });
+    // `into` and the outcome block through functions made once, on `this.stepAst` (saved and restored as
+    // recovery may unwind through here): closures per step were a measurable share of a parse's garbage.
+    const outer = this.stepAst;
+    this.stepAst = step;
+    try {
+      this.OPTION2(this.intoPart);
+      this.CONSUME(T.Newline);
+      this.OPTION3(this.outcomeBlock);
+    } finally {
+      this.stepAst = outer;
+    }
     if (this.RECORDING_PHASE) return step;
     for (const a of named) step.args.push(a);
     step.args = markPositional(this.step, step.args);
@@ -426,6 +425,26 @@ export class FlowParser extends DeclParser {
     return step;
   });
 
+
+  /** The step whose `into` and outcomes are being parsed. */
+  private stepAst: StepAst | undefined;
+
+  private readonly intoPart = (): void => {
+    this.CONSUME(T.Into);
+    const v = this.CONSUME2(T.Name);
+    if (!this.RECORDING_PHASE) (this.stepAst as StepAst).into = this.ident(v);
+  };
+
+  private readonly outcomeBlock = (): void => {
+    this.CONSUME(T.Indent);
+    this.AT_LEAST_ONE(this.outcomeItem);
+    this.CONSUME(T.Dedent);
+  };
+
+  private readonly outcomeItem = (): void => {
+    const o = this.SUBRULE(this.outcomeLine);
+    if (!this.RECORDING_PHASE && o) (this.stepAst as StepAst).outcomes.push(o);
+  };
 
   readonly outcomeLine = this.RULE('outcomeLine', (): OutcomeAst => {
     const on = this.CONSUME(T.On);
