@@ -8,7 +8,7 @@ import type { BinaryOp, Expr, Ident, StepAst, StringExpr, TransitionAst } from '
 import type { Diagnostic, SourceRange } from './diagnostics.js';
 import { messageProvider } from './messages.js';
 import { error, inString, isInvented, span, tokenRange } from './ranges.js';
-import { enumValues, isArgName, normalizeArgValue, positionalArg } from './step-args.js';
+import { argDecl, enumValues, isArgName, normalizeArgValue, positionalArg } from './step-args.js';
 import { splitTemplate } from './strings.js';
 import * as T from './tokens.js';
 
@@ -127,14 +127,14 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
     if (!this.step) return false;
     if (isArgName(this.step, t.image)) {
       // `bridge-to-channel channel`: an argument name with no value after it is a variable given positionally.
-      const decl = this.step.args.find((a) => a.name === t.image);
+      const decl = argDecl(this.step, t.image);
       const n2 = this.LA(2);
       const valueFollows = this.startsExpr(n2) && !(tokenMatcher(n2, T.Name) && isArgName(this.step, n2.image));
       return !decl?.flag && !valueFollows && positionalArg(this.step) !== undefined;
     }
     // `record fiel "/x.wav"` is a misspelt argument name followed by its value, not a variable.
     const next = this.LA(2);
-    if (VALUE_AFTER_NAME.some((v) => tokenMatcher(next, v))) return false;
+    for (const v of VALUE_AFTER_NAME) if (tokenMatcher(next, v)) return false;
     return !(tokenMatcher(next, T.Name) && !isArgName(this.step, next.image));
   }
 
@@ -142,7 +142,7 @@ export abstract class ParserSupport extends EmbeddedActionsParser {
   protected valueGate(argName: string): boolean {
     const t = this.LA(1);
     if (!this.startsExpr(t)) return false;
-    const decl = this.step?.args.find((a) => a.name === argName);
+    const decl = argDecl(this.step, argName);
     // `wait digits digits "12"`: a word that is one of this argument's enum values is its value, even when
     // the word also names another argument.
     const isOwnValue = !decl?.flag && tokenMatcher(t, T.Name) && enumValues(decl?.type).includes(t.image);

@@ -12,17 +12,22 @@ export function stepDecl(name: string): StepDecl | undefined {
 
 /** The declaration of one argument of a step. */
 export function argDecl(step: StepDecl | undefined, name: string): ArgDecl | undefined {
-  return step?.args.find((a) => a.name === name);
+  // A loop, not find(): the parser asks for every argument, and a closure per question is garbage.
+  if (step === undefined) return undefined;
+  for (const a of step.args) if (a.name === name) return a;
+  return undefined;
 }
 
 /** The argument the DSL accepts without its name. */
 export function positionalArg(step: StepDecl | undefined): ArgDecl | undefined {
-  return step?.args.find((a) => a.positional === true);
+  if (step === undefined) return undefined;
+  for (const a of step.args) if (a.positional === true) return a;
+  return undefined;
 }
 
 /** Whether `word` names an argument of the step (so it starts a new argument rather than being a value). */
 export function isArgName(step: StepDecl | undefined, word: string): boolean {
-  return step !== undefined && step.args.some((a) => a.name === word);
+  return argDecl(step, word) !== undefined;
 }
 
 const NONE: readonly string[] = [];
