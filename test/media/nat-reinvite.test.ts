@@ -6,44 +6,20 @@
 import type { Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMediaEngine, type EmbeddedMediaEngine } from '../../src/engines/embedded/media/index.js';
-import { buildRtp } from '../../src/engines/embedded/media/rtp/packet.js';
-import { udpPeer } from './support/udp.js';
+import { arrivals, closeAll, rtpPeer, udpPeer } from './support/udp.js';
 import { sleep, until } from './support/wait.js';
 
 let engine: EmbeddedMediaEngine | undefined;
 const socks: Socket[] = [];
-const timers: Array<ReturnType<typeof setInterval>> = [];
 afterEach(async () => {
-  for (const t of timers.splice(0)) clearInterval(t);
   await engine?.close();
   engine = undefined;
-  for (const s of socks.splice(0)) s.close();
+  closeAll(socks);
 });
-
-/** Send PCMU from `sock` to `port` every 20 ms; returns stop(). */
-function talk(sock: Socket, port: number, ssrc: number): () => void {
-  let seq = 1;
-  const t = setInterval(() => {
-    const s = seq++;
-    sock.send(
-      buildRtp({ payloadType: 0, sequence: s, timestamp: s * 160, ssrc }, new Uint8Array(160)),
-      port,
-      '127.0.0.1',
-    );
-  }, 20);
-  timers.push(t);
-  return () => clearInterval(t);
-}
 
 const offer = (port: number, dir = 'sendrecv'): string =>
   'v=0\r\no=nat 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n' +
   `m=audio ${port} RTP/AVP 0\r\na=${dir}\r\n`;
-
-async function arrivals(p: { got: Buffer[] }, ms: number): Promise<number> {
-  const n = p.got.length;
-  await sleep(ms);
-  return p.got.length - n;
-}
 
 describe('a NATed caller through offer/answer and re-INVITEs', () => {
   it('latches and connects to the real source; same SDP keeps it, hold stops, a new address is followed', async () => {
@@ -54,10 +30,10 @@ describe('a NATed caller through offer/answer and re-INVITEs', () => {
       rtcpIntervalMs: 0,
     });
     const inSdp = await udpPeer(socks);
-    const natted = await udpPeer(socks);
+    const natted = await rtpPeer(socks, 0x1234);
     const { leg } = await engine.answer(offer(inSdp.port));
     await until(() => inSdp.got.length >= 2, 'packets at the SDP address');
-    const stop = talk(natted.sock, leg.localPort, 0x1234);
+    const stop = natted.talk(leg.localPort);
     await until(() => leg.sendsConnected && natted.got.length >= 3, 'connected to the NATed source');
     expect(leg.remoteAddress?.port).toBe(natted.port);
     // A session refresh repeats the SDP: the learned address and the connection stay.

@@ -8,69 +8,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeTelephoneEvent } from '../dtmf/rfc4733.js';
 import { createMediaEngine, type EmbeddedMediaEngine } from '../engine.js';
 import type { DtmfEvent } from '../types.js';
+import { arrivals, closeAll, rtpPeer, type RtpPeer } from '../../../../../test/media/support/udp.js';
 import { sleep, until } from '../../../../../test/media/support/wait.js';
 import { FAILURE_HOLDOFF_MS, MAX_CONNECT_FAILURES, SendConnection } from './connected-send.js';
 import { literalLookup } from './port-pool.js';
-import { RTP_HEADER_SIZE, buildRtp, writeRtpHeader } from './packet.js';
+import { RTP_HEADER_SIZE, writeRtpHeader } from './packet.js';
 
 let engine: EmbeddedMediaEngine | undefined;
 const socks: Socket[] = [];
-const timers: Array<ReturnType<typeof setInterval>> = [];
 afterEach(async () => {
-  for (const t of timers.splice(0)) clearInterval(t);
   await engine?.close();
   engine = undefined;
-  for (const s of socks.splice(0)) {
-    try {
-      s.close();
-    } catch {
-      // Closed by the test.
-    }
-  }
+  closeAll(socks);
 });
 
-interface Peer {
-  sock: Socket;
-  port: number;
-  got: Buffer[];
-  /** Send one PCMU packet with this peer's SSRC to `port`. */
-  send(port: number): void;
-  /** Send a packet every 20 ms, as a talking phone does; returns stop(). */
-  talk(port: number): () => void;
-}
-
-async function peer(ssrc: number, port = 0): Promise<Peer> {
-  const sock = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    sock.once('error', reject);
-    sock.bind(port, '127.0.0.1', () => resolve());
-  });
-  sock.on('error', () => undefined);
-  socks.push(sock);
-  const got: Buffer[] = [];
-  sock.on('message', (m: Buffer) => got.push(m));
-  let seq = 1;
-  const p: Peer = {
-    sock,
-    port: sock.address().port,
-    got,
-    send(to) {
-      const s = seq++;
-      sock.send(
-        buildRtp({ payloadType: 0, sequence: s, timestamp: s * 160, ssrc }, new Uint8Array(160)),
-        to,
-        '127.0.0.1',
-      );
-    },
-    talk(to) {
-      p.send(to);
-      const t = setInterval(() => p.send(to), 20);
-      timers.push(t);
-      return () => clearInterval(t);
-    },
-  };
-  return p;
-}
+const peer = (ssrc: number, port = 0): Promise<RtpPeer> => rtpPeer(socks, ssrc, port);
 
 function start(opts: { connectedSend?: boolean } = {}): EmbeddedMediaEngine {
   engine = createMediaEngine({
@@ -81,13 +33,6 @@ function start(opts: { connectedSend?: boolean } = {}): EmbeddedMediaEngine {
     ...opts,
   });
   return engine;
-}
-
-/** Packets that arrive at `p` over the next `ms`. */
-async function arrivals(p: Peer, ms: number): Promise<number> {
-  const n = p.got.length;
-  await sleep(ms);
-  return p.got.length - n;
 }
 
 function digit(ssrc: number, seq: number, marker: boolean, end: boolean, dur: number): Buffer {
