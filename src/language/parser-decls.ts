@@ -134,6 +134,12 @@ export abstract class DeclParser extends ExpressionParser {
     return t;
   });
 
+  /** `else -> other` after a transition's `max N`: where to go once the bound is used up. */
+  private orElse(t: TransitionAst, e: TransitionAst): void {
+    t.else = e;
+    t.range = span(t.range, e.range);
+  }
+
   /** `max N` on a transition: N must be a whole number of times, at least 1. */
   private bound(t: TransitionAst, n: IToken): void {
     const value = Number(n.image);
@@ -177,10 +183,7 @@ export abstract class DeclParser extends ExpressionParser {
     this.OPTION2(() => {
       this.CONSUME(T.Else);
       const e = this.tr(this.SUBRULE(this.transition));
-      this.ACTION(() => {
-        t.else = e;
-        t.range = span(t.range, e.range);
-      });
+      this.ACTION(() => this.orElse(t, e));
     });
   };
 
@@ -196,10 +199,7 @@ export abstract class DeclParser extends ExpressionParser {
       this.OPTION3(() => {
         this.CONSUME(T.Else);
         const e = this.tr(this.SUBRULE(this.looseTransition));
-        this.ACTION(() => {
-          t.else = e;
-          t.range = span(t.range, e.range);
-        });
+        this.ACTION(() => this.orElse(t, e));
       });
     });
     return t;

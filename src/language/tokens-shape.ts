@@ -42,22 +42,13 @@ export class FlowLexer extends Lexer {
   createFullToken(
     image: string,
     startOffset: number,
-    tokenTypeIdx: number,
+    _tokenTypeIdx: number,
     tokenType: TokenType,
     startLine: number,
     startColumn: number,
     imageLength: number,
   ): IToken {
-    return {
-      tokenType,
-      tokenTypeIdx,
-      image,
-      startOffset,
-      endOffset: startOffset + imageLength - 1,
-      startLine,
-      endLine: startLine,
-      startColumn,
-      endColumn: startColumn + imageLength - 1,
-    };
+    const last = imageLength - 1;
+    return makeToken(tokenType, image, startOffset, startOffset + last, startLine, startColumn, startColumn + last);
   }
 }
