@@ -8,6 +8,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SipError, SipStack, type Dialog, type InboundRequest, type OutboundResponse } from '../../src/engines/embedded/sip/index.js';
 import { createFramer, createResponse, parseMessage, SipRequest } from '../../src/engines/embedded/sip/message-port.js';
+import { StreamTransport } from '../../src/engines/embedded/sip/transport/stream.js';
 import { OUR_SDP } from './sipp.js';
 import { selfSigned, type SelfSigned } from './tls-cert.js';
 
@@ -117,10 +118,51 @@ describe('outbound TLS verifies the server', () => {
     const caller = await stackOn(local, { ca: local.cert });
     expect((await callFails(caller.stack.createUAC(`sips:svc@localhost:${port}`, { localSdp: OUR_SDP }))).status).toBe(486);
     expect(names).toEqual(['localhost']);
-    // An address target sends no SNI (names only, RFC 6066 §3); its certificate must list the address. A second
-    // caller, as the first one's connection (to the same address) would be reused.
-    const caller2 = await stackOn(local, { ca: local.cert });
-    expect((await callFails(caller2.stack.createUAC(`sips:svc@127.0.0.1:${port}`, { localSdp: OUR_SDP }))).status).toBe(486);
+    // An address target sends no SNI (names only, RFC 6066 §3); its certificate must list the address. The
+    // connection made for the name is not reused for the address, even when localhost is 127.0.0.1.
+    expect((await callFails(caller.stack.createUAC(`sips:svc@127.0.0.1:${port}`, { localSdp: OUR_SDP }))).status).toBe(486);
     expect(names).toEqual(['localhost', false]);
+  });
+
+  it('a connection checked for one name is not reused for another name at the same address', async () => {
+    // A raw TLS server on 127.0.0.1 with a certificate for localhost: it counts TCP connections, and records
+    // the SNI of each completed handshake and every message that reaches it.
+    const names: Array<string | false | null> = [];
+    const got: string[] = [];
+    let connections = 0;
+    const server = createTlsServer({ cert: local.cert, key: local.key }, (s: TLSSocket) => {
+      names.push(s.servername);
+      s.on('error', () => undefined);
+      s.on('data', (b: Buffer) => got.push(b.toString()));
+    });
+    server.on('connection', () => connections++);
+    server.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    cleanups.push(() => server.close());
+    const port = (server.address() as AddressInfo).port;
+    const tls = new StreamTransport('tls', () => undefined, createFramer);
+    cleanups.push(() => void tls.close());
+    await tls.listen({ host: '127.0.0.1', port: 0, cert: local.cert, key: local.key, ca: local.cert });
+    const sent = (text: string, name: string): Promise<Error | undefined> =>
+      new Promise((resolve) => {
+        tls.send(Buffer.from(text), '127.0.0.1', port, undefined, resolve, name);
+        // A send that went through reports nothing: wait until the server has the text, or the error.
+        const poll = setInterval(() => {
+          if (got.join('').includes(text)) {
+            clearInterval(poll);
+            resolve(undefined);
+          }
+        }, 10);
+        cleanups.push(() => clearInterval(poll));
+      });
+    expect(await sent('first for localhost', 'localhost')).toBeUndefined();
+    // Same address and port, but a name the certificate does not carry: a new connection, whose check fails.
+    const err = await sent('then for other.example', 'other.example');
+    expect(err?.message).toMatch(/Host: other\.example\. is not in the cert's altnames/);
+    expect(got.join('')).not.toContain('other.example');
+    // Names are case-insensitive: the first connection serves LOCALHOST too.
+    expect(await sent('again for LOCALHOST', 'LOCALHOST')).toBeUndefined();
+    expect(connections).toBe(2);
+    expect(names).toEqual(['localhost']);
   });
 });

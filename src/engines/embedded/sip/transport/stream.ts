@@ -1,6 +1,8 @@
 /**
  * TCP and TLS transports (RFC 3261 §18.3): Content-Length framing, one connection per remote
- * address reused in both directions, idle connections closed after a timeout.
+ * address reused in both directions, idle connections closed after a timeout. An outbound TLS connection
+ * dialled for a host name serves that name only: its certificate was checked against it, not against any
+ * other name that resolves to the same address.
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -103,9 +105,9 @@ export class StreamTransport {
       conn.write(data);
       return;
     }
-    const key = keyOf(address, port);
-    let p = this.pool.get(key);
-    if (!p || p.socket.destroyed) p = this.dial(address, port, serverName);
+    const name = this.protocol === 'tls' ? hostName(serverName) : undefined;
+    let p = this.pool.get(keyOf(address, port, name));
+    if (!p || p.socket.destroyed) p = this.dial(address, port, name);
     if (p.ready) p.socket.write(data);
     else {
       p.queue.push(data);
@@ -127,20 +129,21 @@ export class StreamTransport {
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
-  private dial(address: string, port: number, serverName: string | undefined): Pending {
+  /** `name`: the TLS server name (never an address literal, RFC 6066 §3), also part of the pool key. */
+  private dial(address: string, port: number, name: string | undefined): Pending {
     const socket =
       this.protocol === 'tls'
         ? tlsConnect({
             host: address,
             port,
-            // SNI carries names only (RFC 6066 §3); Node checks the certificate against servername, else host.
-            ...(serverName !== undefined && isIP(serverName) === 0 ? { servername: serverName } : {}),
+            // Node checks the certificate against servername when given, else against host (the address).
+            ...(name !== undefined ? { servername: name } : {}),
             rejectUnauthorized: this.opts.verifyPeer ?? true,
             ...(this.ca !== undefined ? { ca: this.ca } : {}),
           })
         : netConnect({ host: address, port });
     const p: Pending = { socket, ready: false, queue: [], waiters: [] };
-    this.pool.set(keyOf(address, port), p);
+    this.pool.set(keyOf(address, port, name), p);
     socket.once(this.protocol === 'tls' ? 'secureConnect' : 'connect', () => {
       p.ready = true;
       for (const b of p.queue) socket.write(b);
@@ -228,8 +231,17 @@ function checkCertificates(ca: string | Buffer): void {
   }
 }
 
-function keyOf(address: string, port: number): string {
-  return `${address}|${port}`;
+/**
+ * Pool key. Inbound connections and those dialled to an address have none of a name, so a request to an
+ * address reuses them (§18.1.1); a connection verified for a name is found only by that name.
+ */
+function keyOf(address: string, port: number, name?: string): string {
+  return name === undefined ? `${address}|${port}` : `${address}|${port}|${name}`;
+}
+
+/** A DNS name for SNI and the pool key, lower-cased (names are case-insensitive); undefined for literals. */
+function hostName(serverName: string | undefined): string | undefined {
+  return serverName !== undefined && isIP(serverName) === 0 ? serverName.toLowerCase() : undefined;
 }
 
 function normalise(a: string | undefined): string {
