@@ -33,6 +33,30 @@ describe('robustness', () => {
     expect(seen[0]!.text).toMatch(/;rport=\d+/);
   });
 
+  it('refuses a request that requires an extension we lack with 420 and Unsupported, before the application sees it', async () => {
+    const { stack, peer, port } = await setup();
+    let invites = 0;
+    stack.on('invite', (_req: InboundRequest, res: OutboundResponse) => {
+      invites++;
+      res.send(486);
+    });
+    const invite = (n: number, extra: string[]): string =>
+      rawRequest({ method: 'INVITE', port, peerPort: peer.port, branch: `z9hG4bKreq${n}`, callId: `req-${n}`, extra });
+    await peer.send(port, invite(1, ['Require: 100rel', 'Require: timer, 100rel']));
+    const seen = await peer.waitFor((s) => s.some((m) => /^SIP\/2\.0 420 /.test(m.text)));
+    const refused = seen.find((m) => /^SIP\/2\.0 420 Bad Extension/.test(m.text));
+    expect(refused?.text).toMatch(/\r\nUnsupported: 100rel, timer\r\n/);
+    expect(refused?.text).toMatch(/\r\nCSeq: 1 INVITE\r\n/);
+    // Supported and Proxy-Require (a proxy's business, §20.29) do not stop a UAS: the application answers these.
+    await peer.send(port, invite(2, ['Supported: 100rel, timer', 'Proxy-Require: sec-agree']));
+    await peer.waitFor((s) => s.some((m) => /^SIP\/2\.0 486 [\s\S]*Call-ID: req-2\r\n/.test(m.text)));
+    expect(invites).toBe(1);
+    // In a dialog too: a BYE that requires an unknown extension is refused rather than ending the call.
+    await peer.send(port, rawRequest({ method: 'BYE', port, peerPort: peer.port, branch: 'z9hG4bKreq3', callId: 'req-3', toTag: 'x', extra: ['Require: foo'] }));
+    const bye = await peer.waitFor((s) => s.some((m) => /Call-ID: req-3\r\n/.test(m.text)));
+    expect(bye.find((m) => /Call-ID: req-3\r\n/.test(m.text))?.text).toMatch(/^SIP\/2\.0 420 Bad Extension[\s\S]*\r\nUnsupported: foo\r\n/);
+  });
+
   it('answers a malformed request with 400 naming the problem, drops garbage and counts both', async () => {
     const { stack, peer, port } = await setup();
     const bad = options(port, peer.port).replace('Max-Forwards: 70', 'Max-Forwards: lots');

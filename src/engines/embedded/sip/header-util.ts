@@ -148,3 +148,21 @@ export function stampVia(raw: string, via: ViaInfo, address: string, port: numbe
   if (needReceived && via.received === undefined) stamped += `;received=${address}`;
   return raw.replace(first, stamped);
 }
+
+/**
+ * SIP extensions (option tags, §19.2) this stack implements and so accepts in a Require header. None yet: no
+ * reliable provisionals (RFC 3262), session timers (RFC 4028) or Replaces (RFC 3891).
+ */
+const SUPPORTED_OPTION_TAGS: ReadonlySet<string> = new Set<string>();
+
+/** The option tags of Require header values (each may list several) that we do not support, as written. */
+export function unsupportedRequirements(requires: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of requires)
+    for (const raw of v.split(',')) {
+      const tag = raw.trim();
+      if (tag !== '' && !SUPPORTED_OPTION_TAGS.has(tag) && !out.includes(tag)) out.push(tag);
+    }
+  return out;
+}
+

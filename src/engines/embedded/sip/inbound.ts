@@ -3,8 +3,7 @@
  * `req.get(name)`, `req.method`, `req.body`, `req.on('cancel')`, `res.send(status, reason?, opts?)`.
  */
 import type { InboundContext, SipCore } from './core.js';
-import { createResponse, type SipRequest, type SipResponse } from './message-port.js';
-import { reasonFor } from './reasons.js';
+import { createResponse, defaultReason, type SipRequest, type SipResponse } from './message-port.js';
 
 /** Extra headers and body of an outgoing message. */
 export interface MessageOptions {
@@ -98,7 +97,7 @@ export class OutboundResponse {
       reason = undefined;
     }
     if (this.finalResponseSent) return undefined;
-    const res = this.build(status, reason ?? reasonFor(status), opts);
+    const res = this.build(status, reason ?? defaultReason(status), opts);
     this.sendBuilt(res);
     return res;
   }

@@ -8,6 +8,7 @@ import type { StreamFramer } from './transport/types.js';
 export {
   buildAuthorization,
   createResponse,
+  defaultReason,
   formatChallenge,
   newBranch,
   newCallId,

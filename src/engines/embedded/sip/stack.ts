@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import { SipCore, type CoreOptions, type InboundContext, type SipStats } from './core.js';
 import { Dialog, dialogKey } from './dialog.js';
 import { SipError, SipStackError, SipStackErrorCode } from './errors.js';
-import { bareHost, parseCSeq, parseUri, splitValues, tagOf, uriOf } from './header-util.js';
+import { bareHost, parseCSeq, parseUri, splitValues, tagOf, unsupportedRequirements, uriOf } from './header-util.js';
 import { InboundRequest, OutboundResponse, type MessageOptions } from './inbound.js';
 import type { SipRequest, SipResponse } from './message-port.js';
 import type { ListenOptions, LocalAddress } from './transport/layer.js';
@@ -221,6 +221,13 @@ export class SipStack extends EventEmitter implements UacHost {
   private dispatch(ic: InboundContext): void {
     const req = new InboundRequest(ic);
     const res = new OutboundResponse(this.core, ic);
+    // §8.2.2.3: a request that requires an extension we do not implement is refused before anyone acts on
+    // it (e.g. a carrier's `Require: 100rel` or `Require: timer`), so the sender can retry without it.
+    const unsupported = unsupportedRequirements(ic.req.getAll('require'));
+    if (unsupported.length > 0) {
+      res.send(420, { headers: { Unsupported: unsupported.join(', ') } });
+      return;
+    }
     const toTag = tagOf(ic.req.get('to'));
     if (toTag) {
       const d = this.dialogs.get(dialogKey(req.callId, toTag, tagOf(ic.req.get('from')) ?? ''));
