@@ -137,6 +137,36 @@ describe('SIPp calls the embedded engine', () => {
     await fx.ok();
   });
 
+  it('answers a SIP-I INVITE (multipart/mixed: SDP + ISUP) from its SDP part, and the audio flows', async () => {
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    const sink = await fx.sink();
+    const wav = join(tmpdir(), `callflow-engine-sipi-${process.pid}.wav`);
+    writeSineWav(wav, 440, 600);
+    fx.procs.push(
+      sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), rtpPort: sink.port, scenario: 'uac-sipi' }),
+    );
+    const leg = await x.nextInbound();
+    await leg.answer();
+    // The dialog holds the offer itself, not the multipart around it.
+    expect(leg.dialog?.remote.sdp).toMatch(new RegExp(`^v=0\\r\\n[\\s\\S]*m=audio ${sink.port} RTP/AVP 0 101\\r\\n`));
+    expect(leg.dialog?.remote.sdp).not.toContain('unique-boundary-1');
+    await x.engine.media.play(leg, [{ kind: 'file', path: wav }], { bargeIn: false });
+    await sleep(100);
+    const heard = sink.audio();
+    expect(heard.length).toBeGreaterThan(160 * 20);
+    expect(goertzel(heard, 440)).toBeGreaterThan(20 * goertzel(heard, 1000));
+    await leg.hangup();
+    await fx.ok();
+  });
+
+  it('refuses an INVITE whose body is not a session description with 415 and Accept; no call reaches the flow', async () => {
+    const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
+    fx.procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort(), scenario: 'uac-body-415' }));
+    await fx.ok();
+    await expect(x.nextInbound(300)).rejects.toThrow();
+    expect(x.engine.stats().activeCalls).toBe(0);
+  });
+
   it('BYE from SIPp ends the leg with remote-hangup; operations then fail with call-ended', async () => {
     const x = fx.use(await startEngine({ min: 46600, max: 46799 }));
     fx.procs.push(sippCalls({ engine: x, port: sipPort(), mediaPort: mediaPort() }));

@@ -83,7 +83,7 @@ export class SipCallLeg implements CallLeg {
     if (this.current === 'ended') throw callEnded(this.info.id);
     if (this.ep) return this.ep;
     // Without an offer in the INVITE, our SDP could only go in a reliable 183 (RFC 3262), which we do not do.
-    if (!this.uas || this.uas.req.body.trim() === '') throw notAnswered(this.info.id);
+    if (!this.uas || this.uas.req.sdp.trim() === '') throw notAnswered(this.info.id);
     const m = await this.negotiated();
     if (!this.ep) {
       this.uas.res.send(183, { headers: { 'Content-Type': 'application/sdp' }, body: m.sdp });
@@ -217,7 +217,7 @@ export class SipCallLeg implements CallLeg {
   private negotiated(): Promise<UasMedia> {
     const uas = this.uas;
     if (!uas) return Promise.reject(notAnswered(this.info.id));
-    this.media$ ??= negotiateUas(this.ctx.media, this.ctx.negotiate, uas.req.body, this.info.id).then(
+    this.media$ ??= negotiateUas(this.ctx.media, this.ctx.negotiate, uas.req.sdp, this.info.id).then(
       (m) => {
         if (this.current !== 'ended') return m;
         m.rtp.close();

@@ -14,6 +14,8 @@ import type { CodecName, MediaEngine, MediaEngineStats, NegotiateOptions } from 
 import { createEndpointMedia } from './media-port.js';
 import { TrunkMatcher, type EngineTrunk } from './route.js';
 import {
+  ACCEPTED_BODY_TYPES,
+  sessionBody,
   SipStack,
   type InboundRequest,
   type ListenOptions,
@@ -152,6 +154,9 @@ export function createEmbeddedEngine(opts: EmbeddedEngineOptions): EmbeddedEngin
       counts.rejectedNoHandler++;
       return void res.send(480);
     }
+    // A body we cannot read (not SDP, no SDP part we may use) is refused before the flow sees the call.
+    const body = sessionBody(req.msg);
+    if (!body.ok) return void res.send(body.status, body.status === 415 ? { headers: { Accept: ACCEPTED_BODY_TYPES } } : {});
     const leg = SipCallLeg.inbound(inboundCallInfo(req, matcher.match(req.source.address)), legCtx, req, res);
     legs.set(leg.info.id, leg);
     counts.inbound++;

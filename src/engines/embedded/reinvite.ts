@@ -26,11 +26,12 @@ export function remoteMediaOf(
 /** Answer re-INVITEs on `dialog` by updating `rtp`. */
 export function handleReinvites(dialog: Dialog, rtp: RtpLeg): void {
   dialog.on('modify', (req: InboundRequest, res: OutboundResponse) => {
-    if (!req.body) {
+    const offer = req.sdp;
+    if (offer === '') {
       res.send(200, { body: dialog.local.sdp });
       return;
     }
-    const remote = remoteMediaOf(req.body);
+    const remote = remoteMediaOf(offer);
     if (!remote) {
       res.send(488);
       return;

@@ -4,6 +4,7 @@
  * and a 408/481 answer tears the dialog down (§12.2.1.2).
  */
 import { EventEmitter } from 'node:events';
+import { sdpOf, sessionBody, ACCEPTED_BODY_TYPES } from './body.js';
 import { SipError, SipStackError, SipStackErrorCode } from './errors.js';
 import { parseCSeq, uriOf } from './header-util.js';
 import type { InboundRequest, MessageOptions, OutboundResponse } from './inbound.js';
@@ -101,7 +102,8 @@ export class Dialog extends EventEmitter {
     try {
       const res = await this.request({ method: 'INVITE', headers: { 'Content-Type': 'application/sdp', ...opts.headers }, body });
       this.local.sdp = body;
-      if (res.body.length > 0) this.remote.sdp = res.body.toString('utf8');
+      const answer = sdpOf(res);
+      if (answer !== '') this.remote.sdp = answer;
       return this.remote.sdp;
     } finally {
       this.reinviting = false;
@@ -158,7 +160,8 @@ export class Dialog extends EventEmitter {
     const w = this.ackWait;
     if (w && seq === w.seq) {
       this.stopAckWait();
-      if (req.body.length > 0) this.remote.sdp = req.body.toString('utf8');
+      const answer = sdpOf(req);
+      if (answer !== '') this.remote.sdp = answer;
       w.done(true);
       this.emit('ack', req);
     }
@@ -210,14 +213,16 @@ export class Dialog extends EventEmitter {
 
   /** An incoming re-INVITE/UPDATE offer: the app answers via 'modify', or we mirror the direction. */
   private offer(req: InboundRequest, res: OutboundResponse): void {
-    if (req.body) this.remote.sdp = req.body;
+    const body = sessionBody(req.msg);
+    if (!body.ok) return void res.send(body.status, body.status === 415 ? { headers: { Accept: ACCEPTED_BODY_TYPES } } : {});
+    if (body.sdp !== '') this.remote.sdp = body.sdp;
     if (this.listenerCount('modify') > 0) {
       this.emit('modify', req, res);
       return;
     }
-    if (!req.body) return void res.send(200, { body: this.local.sdp });
+    if (body.sdp === '') return void res.send(200, { body: this.local.sdp });
     try {
-      const answer = withDirection(this.local.sdp, answerDirection(directionOf(req.body)));
+      const answer = withDirection(this.local.sdp, answerDirection(directionOf(body.sdp)));
       this.local.sdp = answer;
       res.send(200, { body: answer });
     } catch {

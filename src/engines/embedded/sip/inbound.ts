@@ -2,6 +2,7 @@
  * Request and response objects handed to the application, shaped like drachtio-srf's `req`/`res`:
  * `req.get(name)`, `req.method`, `req.body`, `req.on('cancel')`, `res.send(status, reason?, opts?)`.
  */
+import { sdpOf } from './body.js';
 import type { InboundContext, SipCore } from './core.js';
 import { createResponse, defaultReason, type SipRequest, type SipResponse } from './message-port.js';
 
@@ -35,6 +36,10 @@ export class InboundRequest {
   }
   get body(): string {
     return this.ctx.req.body.toString('utf8');
+  }
+  /** The session description in the body: all of it, or the SDP part of a multipart body; '' if none. */
+  get sdp(): string {
+    return sdpOf(this.ctx.req);
   }
   get callId(): string {
     return this.ctx.req.get('call-id') ?? '';

@@ -5,6 +5,7 @@
 import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
+import { sdpOf } from './body.js';
 import { SipCore, type CoreOptions, type InboundContext, type SipStats } from './core.js';
 import { Dialog, dialogKey } from './dialog.js';
 import { SipError, SipStackError, SipStackErrorCode } from './errors.js';
@@ -101,7 +102,7 @@ export class SipStack extends EventEmitter implements UacHost {
         routeSet: m.getAll('record-route').flatMap(splitValues),
         contact,
       },
-      { localSdp: opts.localSdp, remoteSdp: m.body.toString('utf8'), localSeq: 0, remoteSeq: parseCSeq(m.get('cseq'))?.seq, protocol, flow: ic.source.conn },
+      { localSdp: opts.localSdp, remoteSdp: sdpOf(m), localSeq: 0, remoteSeq: parseCSeq(m.get('cseq'))?.seq, protocol, flow: ic.source.conn },
     );
     this.adopt(d);
     return new Promise<Dialog>((resolve, reject) => {

@@ -2,6 +2,7 @@
  * The UAC side: an initial INVITE (or an out-of-dialog request) with one retry on a 401/407
  * challenge (§22.2), CANCEL on abort (§9.1), and the dialog built from the 2xx (§12.1.2).
  */
+import { sdpOf } from './body.js';
 import { Dialog, type DialogHost } from './dialog.js';
 import { SipError, SipStackError, SipStackErrorCode } from './errors.js';
 import { splitValues, tagOf, uriOf } from './header-util.js';
@@ -167,7 +168,7 @@ export async function createUac(host: UacHost, uri: string, opts: UacOptions): P
       routeSet: rr,
       contact: host.contactFor(a.dest.protocol),
     },
-    { localSdp: opts.localSdp ?? '', remoteSdp: res.body.toString('utf8'), localSeq: seq, protocol: a.dest.protocol },
+    { localSdp: opts.localSdp ?? '', remoteSdp: sdpOf(res), localSeq: seq, protocol: a.dest.protocol },
   );
   host.adopt(d);
   const ackDest = await host.resolve(nextHop(d.buildAck(seq)), a.dest.protocol).catch(() => a.dest);
