@@ -142,8 +142,3 @@ export function parseTransitionAt(text: string, file: string, base?: Base): Pars
 export function parseTypeAt(text: string, file: string, base?: Base): ParseResult<TypeAst> {
   return fragment(text, file, base, (p) => p.type());
 }
-
-/** A token's type name, for tests and tools. */
-export function tokenNames(text: string): string[] {
-  return tokenizeFile('<tokens>', text).tokens.map((t: IToken) => t.tokenType.name);
-}

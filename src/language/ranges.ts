@@ -36,11 +36,6 @@ export function endsAfter(b: SourceRange, a: SourceRange): boolean {
   return b.end.line > a.end.line || (b.end.line === a.end.line && b.end.character > a.end.character);
 }
 
-/** A zero-width range where `r` ends. */
-export function endOf(r: SourceRange): SourceRange {
-  return { file: r.file, start: r.end, end: r.end };
-}
-
 /** An error diagnostic. */
 export function error(code: string, message: string, range: SourceRange, hint?: string): Diagnostic {
   return hint === undefined ? { code, severity: 'error', message, range } : { code, severity: 'error', message, range, hint };

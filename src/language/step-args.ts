@@ -66,11 +66,6 @@ export function isDurationType(type: ArgType | undefined): boolean {
   return false;
 }
 
-/** Whether the argument is boolean-typed. */
-export function isBooleanType(type: ArgType | undefined): boolean {
-  return type?.kind === 'boolean';
-}
-
 function toEnumString(e: Expr, values: readonly string[]): Expr {
   if (e.kind === 'var' && values.includes(e.name)) return { kind: 'string', parts: [e.name], range: e.range } satisfies StringExpr;
   if (e.kind === 'number' && values.includes(String(e.value))) {
