@@ -9,6 +9,8 @@ export const EndCause = {
   remoteHangup: 'remote-hangup',
   canceled: 'canceled',
   mediaTimeout: 'media-timeout',
+  /** The far end stopped refreshing the SIP session (RFC 4028 session timer). */
+  sessionExpired: 'session-expired',
   maxDuration: 'max-duration',
   transferred: 'transferred',
   error: 'error',

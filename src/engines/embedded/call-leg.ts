@@ -285,6 +285,7 @@ export class SipCallLeg implements CallLeg {
     dialog.on('destroy', (e: { reason: string }) => {
       if (e.reason === 'local') return;
       if (e.reason === 'remote') this.finish(this.transfer$.accepted ? 'transferred' : 'remote-hangup');
+      else if (e.reason === 'session-expired') this.finish('session-expired');
       else this.finish('error');
     });
     handleReinvites(dialog, rtp);

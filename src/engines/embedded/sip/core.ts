@@ -11,6 +11,7 @@ import { clientKey, mergeKey, serverKey, TransactionTable } from './transaction/
 import { InviteServerTransaction, NonInviteServerTransaction, type ServerTransaction, type ServerTxHooks } from './transaction/server.js';
 import { DEFAULT_TIMERS, type TimerConfig, type TxContext } from './transaction/timers.js';
 import { TimerWheel } from './timer-wheel.js';
+import type { SessionTimerOptions } from './session-timer.js';
 import { responseDestination, TransportLayer, type ListenOptions } from './transport/layer.js';
 import { isReliable, type Endpoint, type Source } from './transport/types.js';
 
@@ -19,6 +20,8 @@ export interface CoreOptions {
   timers?: Partial<TimerConfig>;
   access?: AccessControlOptions & { rejectWith403?: boolean };
   userAgent?: string;
+  /** Session timers (RFC 4028) on dialogs we answer. */
+  sessionTimer?: SessionTimerOptions;
 }
 
 /** Counters exposed for metrics and tests. */
@@ -62,6 +65,7 @@ export interface CoreUser {
 export class SipCore {
   readonly wheel = new TimerWheel({ tickMs: 10 });
   readonly timers: TimerConfig;
+  readonly sessionTimer: SessionTimerOptions;
   readonly transports: TransportLayer;
   readonly table = new TransactionTable<SipResponse>();
   readonly stats: SipStats = {
@@ -77,6 +81,7 @@ export class SipCore {
 
   constructor(private readonly opts: CoreOptions = {}) {
     this.timers = { ...DEFAULT_TIMERS, ...opts.timers };
+    this.sessionTimer = opts.sessionTimer ?? {};
     this.ctx = { wheel: this.wheel, timers: this.timers };
     this.access = opts.access && (opts.access.allow?.length || opts.access.ratePerSecond) ? new AccessControl(opts.access) : undefined;
     this.transports = new TransportLayer((data, src) => this.receive(data, src), createFramer);

@@ -11,6 +11,7 @@ import type { InboundRequest, MessageOptions, OutboundResponse } from './inbound
 import type { SipRequest, SipResponse } from './message-port.js';
 import { buildInDialog, nextHop, type DialogFields } from './request-builder.js';
 import { answerDirection, directionOf, withDirection } from './sdp-direction.js';
+import { acceptHeaders, parseSessionExpires, SessionTimer, timerRequest } from './session-timer.js';
 import type { TimerHandle } from './timer-wheel.js';
 import type { SipCore } from './core.js';
 import type { Endpoint, Source, TransportProtocol } from './transport/types.js';
@@ -30,7 +31,15 @@ export interface DialogRequestOptions extends MessageOptions {
 }
 
 /** Why a dialog ended. */
-export const DestroyReason = { Local: 'local', Remote: 'remote', Timeout: 'timeout', NoAck: 'no-ack', Gone: 'gone' } as const;
+export const DestroyReason = {
+  Local: 'local',
+  Remote: 'remote',
+  Timeout: 'timeout',
+  NoAck: 'no-ack',
+  Gone: 'gone',
+  /** Nobody refreshed the session in time (RFC 4028 §10); we sent BYE. */
+  SessionExpired: 'session-expired',
+} as const;
 /** One destroy reason. */
 export type DestroyReason = (typeof DestroyReason)[keyof typeof DestroyReason];
 
@@ -56,6 +65,14 @@ export class Dialog extends EventEmitter {
   private ackWait: AckWait | undefined;
   private lastAck: { seq: number; bytes: Buffer; dest: Endpoint } | undefined;
   private reinviting = false;
+  /** Whether the far end listed UPDATE in its Allow: session refreshes then need no offer (RFC 4028 §7.4). */
+  private remoteAllowsUpdate: boolean;
+  /** @internal The session timer (RFC 4028), started by the dialog-creating 2xx or a refresh. */
+  readonly sessionTimer = new SessionTimer({
+    schedule: (ms, fn) => this.host.core.wheel.schedule(ms, fn),
+    refresh: (interval) => void this.refreshSession(interval),
+    expire: () => void this.expireSession(),
+  });
 
   constructor(
     private readonly host: DialogHost,
@@ -69,6 +86,8 @@ export class Dialog extends EventEmitter {
       protocol: TransportProtocol;
       /** The TCP/TLS connection the dialog-creating INVITE came on, reused for requests to the same host. */
       flow?: Source['conn'];
+      /** The far end's Allow header from the dialog-creating INVITE or 2xx. */
+      remoteAllow?: string;
     },
   ) {
     super();
@@ -80,6 +99,7 @@ export class Dialog extends EventEmitter {
     this.remoteSeq = opts.remoteSeq;
     this.protocol = opts.protocol;
     this.flow = opts.flow;
+    this.remoteAllowsUpdate = /(^|[\s,])UPDATE([\s,]|$)/i.test(opts.remoteAllow ?? '');
   }
 
   private readonly flow: Source['conn'];
@@ -97,14 +117,20 @@ export class Dialog extends EventEmitter {
   /** Re-INVITE with a new SDP, or (`'hold'` / `'unhold'`) put the far end on hold / take it off hold; resolves with the remote SDP. */
   async modify(sdp: string, opts: MessageOptions = {}): Promise<string> {
     const body = sdp === 'hold' ? withDirection(this.local.sdp, 'sendonly') : sdp === 'unhold' ? withDirection(this.local.sdp, 'sendrecv') : sdp;
+    await this.reinvite(body, opts.headers ?? {});
+    return this.remote.sdp;
+  }
+
+  /** A re-INVITE offering `body`; our SDP and the far end's answer are kept on success. */
+  private async reinvite(body: string, headers: Record<string, string>): Promise<SipResponse> {
     if (this.reinviting) throw new SipError(491, 'Request Pending');
     this.reinviting = true;
     try {
-      const res = await this.request({ method: 'INVITE', headers: { 'Content-Type': 'application/sdp', ...opts.headers }, body });
+      const res = await this.request({ method: 'INVITE', headers: { 'Content-Type': 'application/sdp', ...headers }, body });
       this.local.sdp = body;
       const answer = sdpOf(res);
       if (answer !== '') this.remote.sdp = answer;
-      return this.remote.sdp;
+      return res;
     } finally {
       this.reinviting = false;
     }
@@ -130,14 +156,25 @@ export class Dialog extends EventEmitter {
         res.send(200);
         this.end(DestroyReason.Remote);
         return;
-      case 'INVITE':
+      case 'INVITE': {
         if (this.reinviting) return void res.send(491);
+        const refreshed = this.answerTimer(req, res);
+        if (!refreshed) return;
         res.onSent = (r, bytes) => {
-          if (r.status >= 200 && r.status < 300) this.waitForAck(res, cseq.seq, bytes, () => undefined);
+          if (r.status < 200 || r.status >= 300) return;
+          this.waitForAck(res, cseq.seq, bytes, () => undefined);
+          refreshed();
         };
         return this.offer(req, res);
-      case 'UPDATE':
+      }
+      case 'UPDATE': {
+        const refreshed = this.answerTimer(req, res);
+        if (!refreshed) return;
+        res.onSent = (r) => {
+          if (r.status >= 200 && r.status < 300) refreshed();
+        };
         return this.offer(req, res);
+      }
       case 'INFO':
       case 'REFER':
       case 'NOTIFY': {
@@ -235,8 +272,55 @@ export class Dialog extends EventEmitter {
     if (!this.connected) return;
     this.connected = false;
     this.stopAckWait();
+    this.sessionTimer.stop();
     this.host.forget(this);
     this.emit('destroy', { reason });
+  }
+
+  /**
+   * The session-timer part of an incoming INVITE or UPDATE (every one is a refresh, RFC 4028 §9): refused here
+   * (undefined), or what to do once its 2xx is sent. In this transaction the far end is the UAC.
+   */
+  private answerTimer(req: InboundRequest, res: OutboundResponse): (() => void) | undefined {
+    const t = timerRequest(req.msg, this.host.core.sessionTimer);
+    if (t.kind === 'too-small') return void res.send(422, { headers: { 'Min-SE': String(t.minSE) } });
+    if (t.kind === 'malformed') return void res.send(400, `Bad Request (${t.reason})`);
+    if (t.kind === 'none') return () => this.sessionTimer.stop();
+    res.extraHeaders = acceptHeaders(t);
+    return () => this.sessionTimer.start(t.interval, t.refresher === 'uas');
+  }
+
+  /** Our refresh: UPDATE without a body when the far end allows it, else a re-INVITE with our current SDP. */
+  private async refreshSession(interval: number): Promise<void> {
+    if (!this.connected) return;
+    const headers = { 'Session-Expires': `${interval};refresher=uac`, Supported: 'timer' };
+    const update = this.remoteAllowsUpdate;
+    if (!update && this.reinviting) return this.sessionTimer.retry(1000);
+    try {
+      const res = update ? await this.request({ method: 'UPDATE', headers }) : await this.reinvite(this.local.sdp, headers);
+      // §7.2: the 2xx sets the interval and who refreshes (uac: us, in this transaction); none turns it off.
+      const se = parseSessionExpires(res.get('session-expires') ?? '');
+      if (se) this.sessionTimer.start(se.interval, se.refresher !== 'uas');
+      else this.sessionTimer.stop();
+    } catch (err) {
+      // A 408 or 481 ended the dialog already (§12.2.1.2); otherwise retry while the expiry guard allows.
+      if (!this.connected || !(err instanceof SipError)) return;
+      if (err.status === 422) {
+        const min = Number((err.res as SipResponse | undefined)?.get('min-se') ?? NaN);
+        if (Number.isInteger(min) && min > interval) return void this.refreshSession(min);
+      }
+      // A far end that turns UPDATE down after all gets the re-INVITE at once; anything else, a bit later.
+      const noUpdate = update && (err.status === 405 || err.status === 501);
+      if (noUpdate) this.remoteAllowsUpdate = false;
+      this.sessionTimer.retry(noUpdate ? 0 : 2000);
+    }
+  }
+
+  /** §10: no refresh before the session expired: BYE. */
+  private async expireSession(): Promise<void> {
+    if (!this.connected) return;
+    this.end(DestroyReason.SessionExpired);
+    await this.send({ method: 'BYE' }, true).catch(() => undefined);
   }
 
   private async send(opts: DialogRequestOptions, evenIfEnded: boolean): Promise<SipResponse> {

@@ -150,10 +150,10 @@ export function stampVia(raw: string, via: ViaInfo, address: string, port: numbe
 }
 
 /**
- * SIP extensions (option tags, §19.2) this stack implements and so accepts in a Require header. None yet: no
- * reliable provisionals (RFC 3262), session timers (RFC 4028) or Replaces (RFC 3891).
+ * SIP extensions (option tags, §19.2) this stack implements and so accepts in a Require header: session timers
+ * (RFC 4028). Not reliable provisionals (RFC 3262) nor Replaces (RFC 3891).
  */
-const SUPPORTED_OPTION_TAGS: ReadonlySet<string> = new Set<string>();
+const SUPPORTED_OPTION_TAGS: ReadonlySet<string> = new Set(['timer']);
 
 /** The option tags of Require header values (each may list several) that we do not support, as written. */
 export function unsupportedRequirements(requires: readonly string[]): string[] {

@@ -79,6 +79,8 @@ export class OutboundResponse {
   statusCode = 0;
   /** @internal Dialog hook: sees every response sent (a 2xx to INVITE starts 2xx retransmission). */
   onSent: ((res: SipResponse, bytes: Buffer) => void) | undefined;
+  /** @internal Headers the stack adds to a 2xx, under the application's own (e.g. the session timer's). */
+  extraHeaders: Record<string, string> | undefined;
 
   constructor(
     private readonly core: SipCore,
@@ -112,6 +114,7 @@ export class OutboundResponse {
     const res = createResponse(this.ctx.req, status, reason, { toTag: this.ctx.localTag });
     // §12.1.1: a dialog-creating response copies the Record-Route of the request.
     if (status > 100 && status < 300 && this.ctx.req.method === 'INVITE') for (const rr of this.ctx.req.getAll('record-route')) res.add('record-route', rr);
+    if (status >= 200 && status < 300) for (const [k, v] of Object.entries(this.extraHeaders ?? {})) res.set(k, v);
     for (const [k, v] of Object.entries(opts?.headers ?? {})) res.set(k, v);
     if (opts?.body !== undefined) {
       res.body = Buffer.from(opts.body, 'utf8');

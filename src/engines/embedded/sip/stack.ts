@@ -6,6 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { sdpOf } from './body.js';
+import { acceptHeaders, timerRequest } from './session-timer.js';
 import { SipCore, type CoreOptions, type InboundContext, type SipStats } from './core.js';
 import { Dialog, dialogKey } from './dialog.js';
 import { SipError, SipStackError, SipStackErrorCode } from './errors.js';
@@ -86,7 +87,9 @@ export class SipStack extends EventEmitter implements UacHost {
     const m = ic.req;
     const protocol = ic.source.protocol;
     const contact = this.contactFor(protocol);
-    const reply = res.build(200, 'OK', { headers: { Contact: contact, ...opts.headers }, body: opts.localSdp });
+    const timer = timerRequest(m, this.core.sessionTimer);
+    const timerHeaders = timer.kind === 'accept' ? acceptHeaders(timer) : {};
+    const reply = res.build(200, 'OK', { headers: { Contact: contact, ...timerHeaders, ...opts.headers }, body: opts.localSdp });
     if (!reply.get('content-type')) reply.set('content-type', 'application/sdp');
     const reqContact = m.get('contact');
     const d = new Dialog(
@@ -102,9 +105,10 @@ export class SipStack extends EventEmitter implements UacHost {
         routeSet: m.getAll('record-route').flatMap(splitValues),
         contact,
       },
-      { localSdp: opts.localSdp, remoteSdp: sdpOf(m), localSeq: 0, remoteSeq: parseCSeq(m.get('cseq'))?.seq, protocol, flow: ic.source.conn },
+      { localSdp: opts.localSdp, remoteSdp: sdpOf(m), localSeq: 0, remoteSeq: parseCSeq(m.get('cseq'))?.seq, protocol, flow: ic.source.conn, remoteAllow: m.getAll('allow').join(', ') },
     );
     this.adopt(d);
+    if (timer.kind === 'accept') d.sessionTimer.start(timer.interval, timer.refresher === 'uas');
     return new Promise<Dialog>((resolve, reject) => {
       // A dialog torn down before its ACK (a BYE overtaking it) settles the promise instead of hanging.
       d.once('destroy', () => reject(new SipError(481, 'Dialog Ended Before ACK')));
@@ -230,6 +234,12 @@ export class SipStack extends EventEmitter implements UacHost {
       return;
     }
     const toTag = tagOf(ic.req.get('to'));
+    if (!toTag && req.method === 'INVITE') {
+      // RFC 4028 §9: an interval shorter than we accept, before anyone rings.
+      const t = timerRequest(ic.req, this.core.sessionTimer);
+      if (t.kind === 'too-small') return void res.send(422, { headers: { 'Min-SE': String(t.minSE) } });
+      if (t.kind === 'malformed') return void res.send(400, `Bad Request (${t.reason})`);
+    }
     if (toTag) {
       const d = this.dialogs.get(dialogKey(req.callId, toTag, tagOf(ic.req.get('from')) ?? ''));
       if (d) return this.guard(res, () => d.handleRequest(req, res));

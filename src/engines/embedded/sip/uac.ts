@@ -3,6 +3,7 @@
  * challenge (§22.2), CANCEL on abort (§9.1), and the dialog built from the 2xx (§12.1.2).
  */
 import { sdpOf } from './body.js';
+import { parseSessionExpires } from './session-timer.js';
 import { Dialog, type DialogHost } from './dialog.js';
 import { SipError, SipStackError, SipStackErrorCode } from './errors.js';
 import { splitValues, tagOf, uriOf } from './header-util.js';
@@ -168,9 +169,12 @@ export async function createUac(host: UacHost, uri: string, opts: UacOptions): P
       routeSet: rr,
       contact: host.contactFor(a.dest.protocol),
     },
-    { localSdp: opts.localSdp ?? '', remoteSdp: sdpOf(res), localSeq: seq, protocol: a.dest.protocol },
+    { localSdp: opts.localSdp ?? '', remoteSdp: sdpOf(res), localSeq: seq, protocol: a.dest.protocol, remoteAllow: res.getAll('allow').join(', ') },
   );
   host.adopt(d);
+  // RFC 4028 §7.2: a 2xx with Session-Expires sets a session timer; refresher=uac (us) means we refresh.
+  const se = parseSessionExpires(res.get('session-expires') ?? '');
+  if (se) d.sessionTimer.start(se.interval, se.refresher === 'uac');
   const ackDest = await host.resolve(nextHop(d.buildAck(seq)), a.dest.protocol).catch(() => a.dest);
   d.sendInitialAck(seq, ackDest);
   if (a.cancelled) {
