@@ -74,6 +74,18 @@ describe('session timers (RFC 4028)', () => {
     expect(a.dialogs[0]?.local.sdp).toBe(OUR_SDP);
   });
 
+  it('our own re-INVITE (hold) during a timed session is a refresh: it carries Session-Expires naming the far end', async () => {
+    const a = await answering();
+    const run = sipp('uac-timer-hold', 15465, a.port);
+    const until = Date.now() + 5000;
+    while (a.dialogs.length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    const remote = await a.dialogs[0]!.modify('hold');
+    expect(remote).toContain('m=audio');
+    const r = await run.done;
+    expect(r.code, r.errors + r.stderr).toBe(0);
+    expect(a.ended.map((e) => e.reason)).toEqual(['remote']);
+  });
+
   it('an interval below our minimum gets 422 with Min-SE before the application sees the call', async () => {
     const a = await answering();
     const r = await sipp('uac-timer-422', 15463, a.port).done;

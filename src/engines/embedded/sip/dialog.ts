@@ -121,19 +121,34 @@ export class Dialog extends EventEmitter {
     return this.remote.sdp;
   }
 
-  /** A re-INVITE offering `body`; our SDP and the far end's answer are kept on success. */
+  /**
+   * A re-INVITE offering `body`; our SDP and the far end's answer are kept on success. While a session timer
+   * runs, every re-INVITE is a refresh (RFC 4028 §7.4): it carries Session-Expires, keeping the refresher, and
+   * its 2xx restarts (or, without Session-Expires, stops) the timer.
+   */
   private async reinvite(body: string, headers: Record<string, string>): Promise<SipResponse> {
     if (this.reinviting) throw new SipError(491, 'Request Pending');
     this.reinviting = true;
     try {
-      const res = await this.request({ method: 'INVITE', headers: { 'Content-Type': 'application/sdp', ...headers }, body });
+      const t = this.sessionTimer;
+      const timed: Record<string, string> =
+        t.interval > 0 ? { 'Session-Expires': `${t.interval};refresher=${t.weRefresh ? 'uac' : 'uas'}`, Supported: 'timer' } : {};
+      const res = await this.request({ method: 'INVITE', headers: { 'Content-Type': 'application/sdp', ...timed, ...headers }, body });
       this.local.sdp = body;
       const answer = sdpOf(res);
       if (answer !== '') this.remote.sdp = answer;
+      if (t.interval > 0 || headers['Session-Expires'] !== undefined) this.refreshed(res);
       return res;
     } finally {
       this.reinviting = false;
     }
+  }
+
+  /** §7.2: the 2xx of a refresh sets the interval and who refreshes (uac: us, in that transaction); none: off. */
+  private refreshed(res: SipResponse): void {
+    const se = parseSessionExpires(res.get('session-expires') ?? '');
+    if (se) this.sessionTimer.start(se.interval, se.refresher !== 'uas');
+    else this.sessionTimer.stop();
   }
 
   /** Sends a request inside the dialog (INFO, UPDATE, REFER, NOTIFY, OPTIONS, INVITE, …). */
@@ -297,11 +312,8 @@ export class Dialog extends EventEmitter {
     const update = this.remoteAllowsUpdate;
     if (!update && this.reinviting) return this.sessionTimer.retry(1000);
     try {
-      const res = update ? await this.request({ method: 'UPDATE', headers }) : await this.reinvite(this.local.sdp, headers);
-      // §7.2: the 2xx sets the interval and who refreshes (uac: us, in this transaction); none turns it off.
-      const se = parseSessionExpires(res.get('session-expires') ?? '');
-      if (se) this.sessionTimer.start(se.interval, se.refresher !== 'uas');
-      else this.sessionTimer.stop();
+      if (update) this.refreshed(await this.request({ method: 'UPDATE', headers }));
+      else await this.reinvite(this.local.sdp, headers);
     } catch (err) {
       // A 408 or 481 ended the dialog already (§12.2.1.2); otherwise retry while the expiry guard allows.
       if (!this.connected || !(err instanceof SipError)) return;
