@@ -227,7 +227,7 @@ export class SipStack extends EventEmitter implements UacHost {
     const req = new InboundRequest(ic);
     const res = new OutboundResponse(this.core, ic);
     // §8.2.2.3: a request that requires an extension we do not implement is refused before anyone acts on
-    // it (e.g. a carrier's `Require: 100rel` or `Require: timer`), so the sender can retry without it.
+    // it (e.g. a carrier's `Require: 100rel`), so the sender can retry without it.
     const unsupported = unsupportedRequirements(ic.req.getAll('require'));
     if (unsupported.length > 0) {
       res.send(420, { headers: { Unsupported: unsupported.join(', ') } });
