@@ -248,8 +248,9 @@ async function raw(count: number, port: number, pid: number): Promise<Row> {
 const f = (n: number | undefined, d = 2): string => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 
 async function wsPart(): Promise<void> {
-  const echoBot = fileURLToPath(new URL('../examples/bots/echo-bot.mjs', import.meta.url));
-  const bot = await startChild([echoBot, '--port', '0', '--chunk-ms', '20', '--quiet']);
+  const echoBot = fileURLToPath(new URL('../examples/bots/echo-bot.ts', import.meta.url));
+  // tsx as a loader in node itself (not `npx tsx`, a chain of processes), so the pid measured is the bot's.
+  const bot = await startChild(['--import', 'tsx', echoBot, '--port', '0', '--chunk-ms', '20', '--quiet']);
   const rawEcho = await startChild(['-e', RAW_ECHO]);
   const rows: Row[] = [];
   try {

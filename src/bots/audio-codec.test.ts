@@ -1,6 +1,6 @@
 import alawmulaw from 'alawmulaw';
 import { describe, expect, it } from 'vitest';
-import { base64Length, base64ToPcm, mulawBase64ToPcm, pcmToBase64, pcmToMulawBase64, writeBase64 } from './audio-codec.js';
+import { base64Length, base64ToPcm, cleanBase64, mulawBase64ToPcm, PcmDecoder, pcmToBase64, pcmToMulawBase64, writeBase64 } from './audio-codec.js';
 
 const ramp = Int16Array.from({ length: 4096 }, (_, i) => ((i * 997) % 65536) - 32768);
 
@@ -53,5 +53,29 @@ describe('audio-codec', () => {
     }
     expect([...base64ToPcm('AQD+/w==\n')]).toEqual(reference('AQD+/w==\n'));
     expect([...base64ToPcm('AQ D+/w')]).toEqual(reference('AQ D+/w'));
+  });
+
+  it('PcmDecoder carries an odd byte into the next message, for every split of a stream', () => {
+    const samples = Int16Array.from({ length: 9 }, (_, i) => i * 3001 - 12000);
+    const bytes = Buffer.from(pcmToBase64(samples), 'base64');
+    for (let a = 0; a <= bytes.length; a++) {
+      for (let b = a; b <= bytes.length; b++) {
+        const d = new PcmDecoder();
+        const out = [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)].flatMap((p) => [...d.decode(p.toString('base64'))]);
+        expect(out).toEqual([...samples]);
+      }
+    }
+    const d = new PcmDecoder();
+    expect([...d.decode(Buffer.from([1, 0, 2]).toString('base64'))]).toEqual([1]);
+    d.reset();
+    expect([...d.decode(Buffer.from([3, 0]).toString('base64'))]).toEqual([3]);
+  });
+
+  it('cleanBase64 strips whitespace, allows missing padding, and rejects garbage', () => {
+    expect(cleanBase64('AQD+\r\n/w==')).toBe('AQD+/w==');
+    expect(cleanBase64(' AQD+/w ')).toBe('AQD+/w');
+    expect(cleanBase64('AQD+/wI')).toBe('AQD+/wI');
+    expect(cleanBase64('')).toBe('');
+    for (const bad of ['A', 'AQD+/', 'A=B=', 'AQ=', '@@@@', 'AQD+/w===']) expect(cleanBase64(bad)).toBeNull();
   });
 });

@@ -100,7 +100,48 @@ export function writeBase64(src: Uint8Array, dst: Buffer, offset: number): numbe
   return offset + dst.write(text, offset, 'latin1');
 }
 
-/** True when the string is plausible base64 (so garbage is reported instead of played as noise). */
+/**
+ * `s` as strict base64 (RFC 4648 §4) with whitespace and line breaks removed, or null when it is not base64
+ * (so garbage is reported instead of played as noise). Padding is optional, as many encoders (and MIME line
+ * wrapping) produce it either way.
+ */
+export function cleanBase64(s: string): string | null {
+  const t = /\s/.test(s) ? s.replace(/\s+/g, '') : s;
+  if (t.length % 4 === 1 || !/^[A-Za-z0-9+/]*={0,2}$/.test(t)) return null;
+  if (t.endsWith('=') && t.length % 4 !== 0) return null;
+  return t;
+}
+
+/** True when the string is plausible base64, whitespace and missing padding allowed (see cleanBase64). */
 export function isBase64(s: string): boolean {
-  return s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
+  return cleanBase64(s) !== null;
+}
+
+/** Bytes encoded by clean base64 text (see cleanBase64), padded or not. */
+function decodedLength(b64: string): number {
+  const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  return Math.floor(((b64.length - pad) * 3) / 4);
+}
+
+/**
+ * Decodes one stream's base64 16-bit LE PCM messages: a message with an odd number of bytes leaves its last
+ * byte for the next message, so the samples after it are not read one byte out of step.
+ */
+export class PcmDecoder {
+  private carry = -1;
+
+  /** Samples of one message (clean base64, see cleanBase64), the carried byte first. */
+  decode(b64: string): Int16Array {
+    if (this.carry < 0 && decodedLength(b64) % 2 === 0) return base64ToPcm(b64);
+    const bytes = Buffer.from(b64, 'base64');
+    const all = this.carry < 0 ? bytes : Buffer.concat([Buffer.of(this.carry), bytes]);
+    const even = all.length & ~1;
+    this.carry = even < all.length ? (all[even] as number) : -1;
+    return bytesToPcm(all.subarray(0, even));
+  }
+
+  /** Forget a carried byte (the bot's audio was cleared; what follows starts afresh). */
+  reset(): void {
+    this.carry = -1;
+  }
 }

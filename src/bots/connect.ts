@@ -16,20 +16,27 @@ export class BotConnectError extends Error {
   }
 }
 
+/** `url` without `user:password@`, for messages and logs (the credentials go in the Authorization header). */
+export function safeUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
 /** Turn an https endpoint into the ws(s) URL it names; ws(s) URLs pass through. */
 export async function resolveBotUrl(url: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
   if (/^wss?:\/\//i.test(url)) return url;
-  if (!/^https?:\/\//i.test(url)) throw new BotConnectError(`bot URL must start with ws://, wss://, http:// or https://: '${url}'`, 0);
+  if (!/^https?:\/\//i.test(url)) throw new BotConnectError(`bot URL must start with ws://, wss://, http:// or https://: '${safeUrl(url)}'`, 0);
   const timeout = AbortSignal.timeout(timeoutMs);
   let res: Response;
   try {
-    res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
+    // fetch refuses URLs with credentials (and names them in its error): send them as Basic instead.
+    const { url: bare, headers } = upgradeAuth(url);
+    res = await fetch(bare, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json', ...headers } });
   } catch (err) {
-    throw new BotConnectError(`could not resolve the bot URL from ${url}: ${(err as Error).message}`, 0);
+    throw new BotConnectError(`could not resolve the bot URL from ${safeUrl(url)}: ${(err as Error).message}`, 0);
   }
   const body = (await res.json().catch(() => undefined)) as { url?: unknown } | undefined;
   if (!res.ok || typeof body?.url !== 'string' || !/^wss?:\/\//i.test(body.url)) {
-    throw new BotConnectError(`${url} answered ${res.status} without a ws:// or wss:// "url"`, 0);
+    throw new BotConnectError(`${safeUrl(url)} answered ${res.status} without a ws:// or wss:// "url"`, 0);
   }
   return body.url;
 }
@@ -87,5 +94,5 @@ export async function connectBot(url: string, headers: Record<string, string>, t
       if (signal?.aborted) break;
     }
   }
-  throw new BotConnectError(`could not connect to the bot at ${url} (2 attempts): ${last?.message ?? 'unknown error'}`, 2);
+  throw new BotConnectError(`could not connect to the bot at ${safeUrl(url)} (2 attempts): ${last?.message ?? 'unknown error'}`, 2);
 }

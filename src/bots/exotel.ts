@@ -3,7 +3,7 @@
  * 16-bit LE PCM at 8/16/24 kHz by default or µ-law 8 kHz. The bot may key its messages by `stream_sid` or
  * `streamSid` (Exotel's own helpers use the latter), and may send numbers as integers: we accept both.
  */
-import { base64ToPcm, isBase64, mulawBase64ToPcm } from './audio-codec.js';
+import { cleanBase64 } from './audio-codec.js';
 import { field, isRecord, type BotCommand, type BotProtocol, type ProtocolError, type StreamFacts } from './protocol.js';
 
 const head = (event: string, f: StreamFacts, seq: number): Record<string, unknown> => ({
@@ -49,8 +49,9 @@ export const exotel: BotProtocol = {
       case 'media': {
         const media = msg.media;
         const payload = isRecord(media) ? media.payload : undefined;
-        if (typeof payload !== 'string' || !isBase64(payload)) return { kind: 'error', message: "media without a base64 'media.payload'" };
-        return { kind: 'media', pcm: f.encoding === 'mulaw' ? mulawBase64ToPcm(payload) : base64ToPcm(payload) };
+        const b64 = typeof payload === 'string' ? cleanBase64(payload) : null;
+        if (b64 === null) return { kind: 'error', message: "media without a base64 'media.payload'" };
+        return { kind: 'media', payload: b64 };
       }
       case 'mark': {
         const mark = msg.mark;

@@ -17,7 +17,8 @@ export interface StreamFacts {
 
 /** What the bot asked for. */
 export type BotCommand =
-  | { kind: 'media'; pcm: Int16Array }
+  /** Clean base64 (whitespace removed) in the stream's encoding; the driver decodes it, per stream. */
+  | { kind: 'media'; payload: string }
   | { kind: 'mark'; name: string }
   | { kind: 'clear' }
   /** A message we understand but need not act on (e.g. a keep-alive). */

@@ -2,7 +2,7 @@
  * Twilio Media Streams (bidirectional `<Connect><Stream>`): camelCase, µ-law 8 kHz in 20 ms frames, numbers
  * as strings, inbound track only. `clear` echoes every pending mark at once (Twilio documents this).
  */
-import { isBase64, mulawBase64ToPcm } from './audio-codec.js';
+import { cleanBase64 } from './audio-codec.js';
 import { isRecord, type BotCommand, type BotProtocol, type ProtocolError } from './protocol.js';
 
 /** The Twilio protocol. */
@@ -40,8 +40,9 @@ export const twilio: BotProtocol = {
     switch (event) {
       case 'media': {
         const payload = isRecord(msg.media) ? msg.media.payload : undefined;
-        if (typeof payload !== 'string' || !isBase64(payload)) return { kind: 'error', message: "media without a base64 'media.payload'" };
-        return { kind: 'media', pcm: mulawBase64ToPcm(payload) };
+        const b64 = typeof payload === 'string' ? cleanBase64(payload) : null;
+        if (b64 === null) return { kind: 'error', message: "media without a base64 'media.payload'" };
+        return { kind: 'media', payload: b64 };
       }
       case 'mark': {
         const name = isRecord(msg.mark) ? msg.mark.name : undefined;

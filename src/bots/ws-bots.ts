@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { AudioTap, BotStreamOptions, BotStreamResult, Bots } from '../ports/index.js';
-import { pcmToBase64, pcmToMulawBase64 } from './audio-codec.js';
+import { mulawBase64ToPcm, PcmDecoder, pcmToBase64, pcmToMulawBase64 } from './audio-codec.js';
 import { BotConnectError, connectBot, resolveBotUrl, upgradeAuth } from './connect.js';
 import { MediaWriter } from './media-writer.js';
 import { TextFrames } from './ws-frame.js';
@@ -19,7 +19,10 @@ import { PROTOCOLS } from './registry.js';
 /** Options for the WebSocket bot engine. */
 export interface WsBotsOptions {
   log: Logger;
-  /** Ping the bot this often; two missed pongs end the stream with `error`. */
+  /**
+   * Ping the bot this often; a bot that has sent nothing (no pong, no message) by the next ping, i.e. within
+   * one interval, is taken for dead and the stream ends with `error`.
+   */
   pingIntervalMs?: number;
   newStreamId?: () => string;
 }
@@ -28,6 +31,18 @@ export interface WsBotsOptions {
 const AS_TEXT = { binary: false } as const;
 
 const truncate = (s: string, n = 300): string => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** Close codes of a deliberate, clean end (RFC 6455 §7.4.1); 1005 is a closing handshake without a code. */
+const CLEAN_CLOSE: ReadonlySet<number> = new Set([1000, 1001, 1005]);
+
+/** Bytes of a binary frame shown in the log. */
+const HEX_BYTES = 64;
+
+/** The whole message of a binary frame, however `ws` delivered it. */
+function bytesOf(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
 
 /**
  * The socket under `ws`, when our own frames may be written to it directly: no extension negotiated (so `ws`
@@ -48,7 +63,9 @@ export function createWsBots(opts: WsBotsOptions): Bots {
     async stream(tap, o, signal) {
       const protocol = PROTOCOLS[o.protocol];
       if (!protocol) return { outcome: 'error', detail: `unknown bot protocol '${o.protocol}'` };
-      // Twilio streams are µ-law at 8 kHz whatever was asked; the tap was opened at the rate we report.
+      // Twilio and µ-law streams are 8 kHz whatever was asked (PROTOCOLS.md); the step opens the tap at the
+      // rate we announce in `start`.
+      const fixedRate = o.protocol === 'twilio' || o.encoding === 'mulaw';
       const facts: StreamFacts = {
         streamId: newStreamId(),
         callId: o.call.id,
@@ -56,10 +73,14 @@ export function createWsBots(opts: WsBotsOptions): Bots {
         from: o.call.from,
         to: o.call.to,
         params: o.params,
-        sampleRate: o.protocol === 'twilio' ? 8000 : o.sampleRate,
+        sampleRate: fixedRate ? 8000 : o.sampleRate,
         encoding: o.protocol === 'twilio' ? 'mulaw' : o.encoding,
       };
       const log = opts.log.child({ callId: o.call.id, streamSid: facts.streamId, protocol: protocol.name });
+      if (fixedRate && o.sampleRate !== 8000) {
+        log.warn({ asked: o.sampleRate, used: 8000 }, `sample-rate ${o.sampleRate} ignored: ${o.protocol === 'twilio' ? 'twilio' : 'µ-law'} streams are 8000 Hz`);
+      }
+      if (tap.sampleRate !== facts.sampleRate) log.warn({ tap: tap.sampleRate, stream: facts.sampleRate }, 'the audio tap runs at a different rate than the stream');
       let ws: WebSocket;
       try {
         const resolved = await resolveBotUrl(o.url, o.connectTimeoutMs, signal);
@@ -94,6 +115,10 @@ function runStream(
     let alive = true;
     const t0 = performance.now();
     const encode = facts.encoding === 'mulaw' ? pcmToMulawBase64 : pcmToBase64;
+    const pcmDecoder = new PcmDecoder();
+    const decode = facts.encoding === 'mulaw' ? mulawBase64ToPcm : (b64: string): Int16Array => pcmDecoder.decode(b64);
+    let socketError: string | undefined;
+    let mediaIgnoredLogged = false;
     // Our frames go straight to the socket when `ws` allows it (rawSocket): framed and masked in reused
     // buffers (ws-frame.ts); a buffer the socket could not take at once is left to it and replaced.
     const raw = rawSocket(ws);
@@ -131,7 +156,8 @@ function runStream(
       ws.send(reuse ? bytes : Buffer.from(bytes), AS_TEXT);
     };
     const offAudio = tap.onAudio(sendMedia);
-    const offDtmf = tap.onDtmf((e) => send(protocol.dtmf(facts, ++seq, e.digit, e.durationMs)));
+    // DTMF events belong to bidirectional streams only (PROTOCOLS.md): a listen-only bot gets none.
+    const offDtmf = o.bidirectional ? tap.onDtmf((e) => send(protocol.dtmf(facts, ++seq, e.digit, e.durationMs))) : () => undefined;
     const offMark = tap.onMark((name) => send(protocol.mark(facts, ++seq, name)));
 
     const maxTimer = setTimeout(() => stop('stopped', 'timeout'), o.maxDurationMs);
@@ -150,7 +176,8 @@ function runStream(
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       alive = true;
       if (isBinary) {
-        log.warn({ bytes: (data as Buffer).length }, 'bot sent a binary frame; only JSON text frames are accepted');
+        const bytes = bytesOf(data);
+        log.warn({ bytes: bytes.length, head: bytes.subarray(0, HEX_BYTES).toString('hex') }, 'bot sent a binary frame; only JSON text frames are accepted');
         return;
       }
       const text = (data as Buffer).toString();
@@ -169,20 +196,38 @@ function runStream(
         case 'ignore':
           return;
         case 'media':
-          if (o.bidirectional) tap.enqueue(cmd.pcm);
+          if (o.bidirectional) tap.enqueue(decode(cmd.payload));
+          else if (!mediaIgnoredLogged) {
+            mediaIgnoredLogged = true;
+            log.warn('bot sent media on a stream that is not bidirectional; ignored (logged once)');
+          }
           return;
         case 'mark':
+          if (!o.bidirectional) return void log.warn({ content: truncate(text) }, 'bot sent a mark on a stream that is not bidirectional; ignored');
           tap.mark(cmd.name);
           return;
         case 'clear': {
+          if (!o.bidirectional) return void log.warn({ content: truncate(text) }, 'bot sent clear on a stream that is not bidirectional; ignored');
+          pcmDecoder.reset();
           const dropped = tap.clear();
           if (protocol.clearEchoesMarks) for (const name of dropped) send(protocol.mark(facts, ++seq, name));
           return;
         }
       }
     });
-    ws.on('close', (code, reason) => finish({ outcome: 'closed', detail: `bot closed the socket (${code}${reason.length ? ` ${reason.toString()}` : ''})` }));
-    ws.on('error', (err) => log.warn({ err: err.message }, 'bot socket error'));
+    // A clean close is the bot hanging up (the flow continues with `closed`); an abrupt one (1006), an error
+    // code such as 1011, or a frame `ws` rejected (RFC 6455 §7.1.7: it fails the connection) is the step's
+    // documented "the socket failed", so flows can fall back.
+    ws.on('close', (code, reason) => {
+      const why = `${code}${reason.length ? ` ${reason.toString()}` : ''}`;
+      if (socketError === undefined && CLEAN_CLOSE.has(code)) return finish({ outcome: 'closed', detail: `bot closed the socket (${why})` });
+      if (!finished) log.warn({ code, err: socketError }, 'bot socket failed');
+      finish({ outcome: 'error', detail: `the bot socket failed (${why})${socketError ? `: ${socketError}` : ''}` });
+    });
+    ws.on('error', (err) => {
+      socketError ??= err.message;
+      log.warn({ err: err.message }, 'bot socket error');
+    });
 
     // The session aborts the step when the call ends, usually before our own callEnded reaction runs; wait a
     // turn so the bot is told `callended` rather than `stopped` in that case.

@@ -72,13 +72,34 @@ export class Trace {
 
 const SECRET = /^(password|passwd|token|bearer|authorization|secret|api[-_]?key|access[-_]?token)$/i;
 
-/** A copy of `v` with the values of secret-looking keys (password, token, bearer, authorization) replaced. */
+/** Keys whose values are URLs (url, callback-url, webhookUrl, uri, endpoint ...). */
+const URL_KEY = /(url|uri|href|endpoint)s?$/i;
+/** `scheme://userinfo@` (RFC 3986 §3.2.1); the userinfo ends at the last `@` before the path. */
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+
+/** `url` without its `user:password@` part (e.g. Exotel's `wss://key:token@host/...`); other text unchanged. */
+export function stripUrlCredentials(url: string): string {
+  return url.replace(USERINFO, '$1');
+}
+
+/** A URL-keyed value with credentials stripped (a string, or the strings of an array); objects are redacted. */
+function stripUrls(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return stripUrlCredentials(v);
+  if (!Array.isArray(v)) return redact(v, depth);
+  const out = v.map((x) => (typeof x === 'string' ? stripUrlCredentials(x) : redact(x, depth + 1)));
+  return out.some((x, i) => x !== v[i]) ? out : v;
+}
+
+/**
+ * A copy of `v` with the values of secret-looking keys (password, token, bearer, authorization) replaced, and
+ * credentials stripped from URLs under url-like keys.
+ */
 export function redact(v: unknown, depth = 0): unknown {
   if (typeof v !== 'object' || v === null || depth > 6) return v;
   if (Array.isArray(v)) return v.some((x) => typeof x === 'object' && x !== null) ? v.map((x) => redact(x, depth + 1)) : v;
   let out: Record<string, unknown> | undefined;
   for (const [k, x] of Object.entries(v)) {
-    const r = SECRET.test(k) ? '***' : redact(x, depth + 1);
+    const r = SECRET.test(k) ? '***' : URL_KEY.test(k) ? stripUrls(x, depth + 1) : redact(x, depth + 1);
     if (r !== x) out ??= { ...(v as Record<string, unknown>) };
     if (out) out[k] = r;
   }

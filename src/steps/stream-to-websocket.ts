@@ -1,33 +1,43 @@
 /** `stream-to-websocket`: connect the caller to a voice bot through an audio tap; closed, error or timeout. */
 import type { BotStreamOptions } from '../ports/bots.js';
 import type { StepRun } from '../runtime/step-context.js';
+import { stripUrlCredentials } from '../runtime/trace.js';
 import { StepError, bool, checkAborted, num, requireCall, str, stringMap } from './support.js';
 
 const RATES = [8000, 16000, 24000] as const;
+type Rate = (typeof RATES)[number];
 
+/** An empty string (e.g. `config bot_token = ""`) means "no credential", not an empty one. */
 function authOf(username?: string, password?: string, bearer?: string): BotStreamOptions['auth'] {
-  if (bearer !== undefined) return { bearer };
-  if (username !== undefined) return { username, password: password ?? '' };
+  if (bearer !== undefined && bearer !== '') return { bearer };
+  if (username !== undefined && username !== '') return { username, password: password ?? '' };
   return undefined;
 }
 
 /** Run `stream-to-websocket`. The step owns the tap and always closes it. */
 export const run: StepRun = async (ctx) => {
   const call = requireCall(ctx);
-  const rate = RATES.find((r) => r === Number(ctx.args['sample-rate'])) ?? 8000;
+  const asked: Rate = RATES.find((r) => r === Number(ctx.args['sample-rate'])) ?? 8000;
+  const protocol = ctx.args.protocol === 'twilio' ? 'twilio' : 'exotel';
+  const encoding = ctx.args.encoding === 'mulaw' ? 'mulaw' : 'pcm';
+  // Twilio and µ-law streams are 8 kHz by definition (PROTOCOLS.md): the tap must run at the rate `start`
+  // announces, or the bot hears 20 ms frames as 40 or 60 ms. The bots port logs the ignored `sample-rate`.
+  const rate: Rate = protocol === 'twilio' || encoding === 'mulaw' ? 8000 : asked;
   const url = str(ctx, 'url') ?? '';
+  // Credentials stay in `url` for the connection (they become the Authorization header), never in traces.
+  const shown = stripUrlCredentials(url);
   const auth = authOf(str(ctx, 'username'), str(ctx, 'password'), str(ctx, 'bearer'));
   const tap = ctx.ports.media.tap(call, { sampleRate: rate });
-  ctx.trace({ type: 'bot.connect', url, protocol: str(ctx, 'protocol') ?? 'exotel' });
+  ctx.trace({ type: 'bot.connect', url: shown, protocol });
   try {
     const res = await ctx.ports.bots.stream(
       tap,
       {
         url,
-        protocol: ctx.args.protocol === 'twilio' ? 'twilio' : 'exotel',
+        protocol,
         params: stringMap(ctx, 'params') ?? {},
-        sampleRate: rate,
-        encoding: ctx.args.encoding === 'mulaw' ? 'mulaw' : 'pcm',
+        sampleRate: asked,
+        encoding,
         bidirectional: bool(ctx, 'bidirectional', true),
         connectTimeoutMs: num(ctx, 'connect-timeout', 10_000),
         maxDurationMs: num(ctx, 'max-duration', 3_600_000),
@@ -39,7 +49,7 @@ export const run: StepRun = async (ctx) => {
       ctx.signal,
     );
     checkAborted(ctx);
-    ctx.trace({ type: 'bot.end', url, outcome: res.outcome, ...(res.detail ? { detail: res.detail } : {}), ...(res.streamId ? { streamId: res.streamId } : {}) });
+    ctx.trace({ type: 'bot.end', url: shown, outcome: res.outcome, ...(res.detail ? { detail: res.detail } : {}), ...(res.streamId ? { streamId: res.streamId } : {}) });
     switch (res.outcome) {
       case 'closed':
       case 'error':

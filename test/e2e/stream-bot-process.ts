@@ -1,4 +1,4 @@
-/** Runs an example bot (examples/bots/*.mjs) as a real child process on an ephemeral port, and reads its log. */
+/** Runs an example bot (examples/bots/*.ts, run through tsx) as a real child process on an ephemeral port, and reads its log. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -13,10 +13,10 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
-/** Start `examples/bots/<name>.mjs` with the given extra arguments. */
+/** Start `examples/bots/<name>.ts` with the given extra arguments. */
 export function startBotProcess(name: 'echo-bot' | 'dtmf-bot', args: string[] = []): Promise<BotProcess> {
-  const script = fileURLToPath(new URL(`../../examples/bots/${name}.mjs`, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [script, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const script = fileURLToPath(new URL(`../../examples/bots/${name}.ts`, import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const listeners = new Set<() => void>();
   let buf = '';

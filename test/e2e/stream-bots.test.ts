@@ -1,5 +1,5 @@
 /**
- * The example bots (examples/bots/*.mjs), run as real processes and driven by our real WebSocket bot client
+ * The example bots (examples/bots/*.ts), run as real processes and driven by our real WebSocket bot client
  * (createWsBots) through a hand-driven tap: echo comes back intact, marks are reported only after playout,
  * digits get a clear and an answer, `#` makes the DTMF bot hang up, a caller hangup reaches the bot as stop.
  */
@@ -209,8 +209,8 @@ describe('bot robustness', () => {
   });
 
   it('bad command-line options exit with status 2 and the usage', () => {
-    const r = spawnSync(process.execPath, ['examples/bots/echo-bot.mjs', '--protocol', 'sip'], { encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/bots/echo-bot.ts', '--protocol', 'sip'], { encoding: 'utf8', timeout: 10_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('usage: node examples/bots/echo-bot.mjs');
+    expect(r.stderr).toContain('usage: npx tsx examples/bots/echo-bot.ts');
   });
 });

@@ -66,6 +66,25 @@ describe('AudioTap', () => {
     expect(fired).toEqual(['after']);
   });
 
+  it('clear first fires the marks whose audio was all sent, then drops the rest', () => {
+    const leg = new FakeLeg();
+    const tap = new AudioTap(leg);
+    const fired: string[] = [];
+    tap.onMark((m) => fired.push(m));
+    tap.enqueue(new Int16Array(320).fill(7));
+    tap.mark('played');
+    tap.enqueue(new Int16Array(160).fill(8));
+    tap.mark('pending');
+    leg.pull();
+    leg.pull();
+    // The audio before 'played' has all been sent; its mark would fire on the next pull, but clear comes first.
+    expect(fired).toEqual([]);
+    expect(tap.clear()).toEqual(['pending']);
+    expect(fired).toEqual(['played']);
+    leg.pull();
+    expect(fired).toEqual(['played']);
+  });
+
   it('delivers received audio with timestamps, as events and as an async iterator', async () => {
     const leg = new FakeLeg();
     const tap = new AudioTap(leg);

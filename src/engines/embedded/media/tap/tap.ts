@@ -1,7 +1,8 @@
 /**
  * An audio tap for bots on one leg: received audio out as timestamped PCM frames, and a playout queue in,
  * re-chunked into 20 ms frames for the pacer, with marks that fire only once the audio queued before them
- * has been sent, and clear() that drops queued audio immediately and hands back the pending marks.
+ * has been sent, and clear() that drops queued audio immediately and hands back the pending marks (after
+ * firing those whose audio had all been sent already).
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -157,8 +158,18 @@ export class AudioTap extends EventEmitter {
     this.marks.push({ name, at: this.enqueuedTotal });
   }
 
-  /** Drop all queued audio now; returns the names of the pending marks (which will not fire). */
+  /**
+   * Drop all queued audio now; returns the names of the pending marks (which will not fire). Marks whose audio
+   * has all been sent, and which would fire on the next pull, fire first: that audio was played, and a
+   * protocol that drops pending marks on clear (Exotel) must not lose them.
+   */
   clear(): string[] {
+    this.fireDueMarks();
+    return this.drop();
+  }
+
+  /** Drop queued audio and marks; returns the marks' names. */
+  private drop(): string[] {
     const names = this.marks.map((m) => m.name);
     this.marks = [];
     this.chunks = [];
@@ -172,10 +183,18 @@ export class AudioTap extends EventEmitter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.clear();
+    this.drop();
     this.detach();
     this.setOutput(null);
     this.emit('close');
+  }
+
+  /** Fire, in order, the marks whose audio has all been sent. */
+  private fireDueMarks(): void {
+    while (this.marks.length > 0 && (this.marks[0] as PendingMark).at <= this.sentTotal) {
+      const m = this.marks.shift() as PendingMark;
+      this.emit('mark', m.name);
+    }
   }
 
   private dropChunk(): void {
@@ -192,10 +211,7 @@ export class AudioTap extends EventEmitter {
    * and its 20 ms have elapsed at the far end.
    */
   private pull(): Int16Array {
-    while (this.marks.length > 0 && (this.marks[0] as PendingMark).at <= this.sentTotal) {
-      const m = this.marks.shift() as PendingMark;
-      this.emit('mark', m.name);
-    }
+    this.fireDueMarks();
     if (this.queued === 0) return SILENCE_FRAME;
     // Bots usually send whole 20 ms frames: hand over our own copy (made by enqueue) instead of re-chunking.
     const first = this.chunks[0] as Int16Array;

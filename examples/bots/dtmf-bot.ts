@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S npx tsx
 /**
  * DTMF menu bot: greets the caller with a tone (a stand-in for your TTS) followed by the mark `greeting`,
  * then answers each key:
@@ -7,25 +7,25 @@
  *   #       say goodbye (a short tone), wait for its mark, then hang up by closing the socket, so the call
  *           flow continues with the step's `closed` outcome
  *
- *   node examples/bots/dtmf-bot.mjs --port 8766 --protocol exotel
+ *   npx tsx examples/bots/dtmf-bot.ts --port 8766 --protocol exotel
  */
 import { pathToFileURL } from 'node:url';
-import { runCli, serveBot, toneBytes } from './bot-kit.mjs';
+import { runCli, serveBot, toneBytes, type BotOptions, type RunningBot } from './bot-kit.js';
 
-const USAGE = `usage: node examples/bots/dtmf-bot.mjs [--port 8766] [--host 127.0.0.1] [--protocol exotel|twilio|auto] [--auth TOKEN|USER:PASS] [--quiet]`;
+const USAGE = `usage: npx tsx examples/bots/dtmf-bot.ts [--port 8766] [--host 127.0.0.1] [--protocol exotel|twilio|auto] [--auth TOKEN|USER:PASS] [--quiet]`;
 
 /** How long each spoken thing lasts; multiples of 20 ms, as the platforms want. */
-export const DTMF_BOT_TIMING = { greetingMs: 1000, answerMs: 400, goodbyeMs: 200 };
+export const DTMF_BOT_TIMING = { greetingMs: 1000, answerMs: 400, goodbyeMs: 200 } as const;
 
-const pitchOf = (digit) => 400 + 100 * ('0123456789'.indexOf(digit) + 1);
+const pitchOf = (digit: string): number => 400 + 100 * ('0123456789'.indexOf(digit) + 1);
 
 /** Start the DTMF bot; resolves with {port, close}. */
-export function startDtmfBot(opts) {
+export function startDtmfBot(opts: BotOptions): Promise<RunningBot> {
   return serveBot(opts, (stream) => {
     let leaving = false;
     stream
       .on('start', (s) => {
-        stream.log(`start ${s.protocol} ${s.encoding} ${s.sampleRate} Hz call ${s.callSid} params ${JSON.stringify(s.customParameters)}`);
+        stream.log(`start ${s.protocol} ${s.encoding} ${s.sampleRate} Hz call ${String(s.callSid)} params ${JSON.stringify(s.customParameters)}`);
         stream.sendAudio(toneBytes(stream, 440, DTMF_BOT_TIMING.greetingMs));
         stream.sendMark('greeting');
       })

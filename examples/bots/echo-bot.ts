@@ -1,21 +1,21 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S npx tsx
 /**
  * Echo bot: plays the caller's own audio back, in chunks of --chunk-ms (default 200 ms for exotel, the
  * platform's recommended minimum chunk, and 20 ms for twilio), each followed by a mark `echo-<n>` so you can
  * watch playout progress. A digit barges in: the bot sends `clear`, dropping echo not yet played.
  *
- *   node examples/bots/echo-bot.mjs --port 8765 --protocol exotel
- *   node examples/bots/echo-bot.mjs --port 8765 --protocol twilio
+ *   npx tsx examples/bots/echo-bot.ts --port 8765 --protocol exotel
+ *   npx tsx examples/bots/echo-bot.ts --port 8765 --protocol twilio
  */
 import { pathToFileURL } from 'node:url';
-import { runCli, serveBot } from './bot-kit.mjs';
+import { runCli, serveBot, type BotOptions, type RunningBot } from './bot-kit.js';
 
-const USAGE = `usage: node examples/bots/echo-bot.mjs [--port 8765] [--host 127.0.0.1] [--protocol exotel|twilio|auto] [--auth TOKEN|USER:PASS] [--chunk-ms 200] [--quiet]`;
+const USAGE = `usage: npx tsx examples/bots/echo-bot.ts [--port 8765] [--host 127.0.0.1] [--protocol exotel|twilio|auto] [--auth TOKEN|USER:PASS] [--chunk-ms 200] [--quiet]`;
 
 /** Start the echo bot; resolves with {port, close}. */
-export function startEchoBot(opts) {
+export function startEchoBot(opts: BotOptions): Promise<RunningBot> {
   return serveBot(opts, (stream) => {
-    let pending = [];
+    let pending: Buffer[] = [];
     let pendingBytes = 0;
     let chunkBytes = 0;
     let echoes = 0;
@@ -25,7 +25,7 @@ export function startEchoBot(opts) {
       .on('start', (s) => {
         const ms = opts.chunkMs ?? (s.protocol === 'twilio' ? 20 : 200);
         chunkBytes = Math.round(ms * stream.bytesPerMs);
-        stream.log(`start ${s.protocol} ${s.encoding} ${s.sampleRate} Hz call ${s.callSid} params ${JSON.stringify(s.customParameters)}`);
+        stream.log(`start ${s.protocol} ${s.encoding} ${s.sampleRate} Hz call ${String(s.callSid)} params ${JSON.stringify(s.customParameters)}`);
       })
       .on('media', ({ payload }) => {
         heard++;

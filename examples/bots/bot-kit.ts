@@ -1,7 +1,7 @@
 /**
  * A tiny toolkit for WebSocket voice bots that speak the Exotel AgentStream (StreamKit) protocol or Twilio
  * Media Streams. The platform (callflow's `stream-to-websocket` step) is the WebSocket client; the bot is the
- * server. Copy this file with echo-bot.mjs or dtmf-bot.mjs as the start of your own bot.
+ * server. Copy this file with echo-bot.ts or dtmf-bot.ts as the start of your own bot (run with `npx tsx`).
  *
  * Wire facts (see docs/streaming.md):
  * - exotel: snake_case, keyed by `stream_sid`; audio is base64 16-bit LE PCM at 8/16/24 kHz, or µ-law 8 kHz
@@ -11,41 +11,101 @@
  *
  * Only the `ws` package is needed. Bad input from the platform is logged and ignored, never fatal.
  */
-import { WebSocketServer } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/** Protocols a bot can be pinned to; `auto` detects from the `start` message. */
+export const BOT_PROTOCOLS = ['auto', 'exotel', 'twilio'] as const;
+/** A protocol choice. */
+export type BotProtocolChoice = (typeof BOT_PROTOCOLS)[number];
+/** The protocol of a running stream. */
+export type StreamProtocol = Exclude<BotProtocolChoice, 'auto'>;
+
+/** Command-line options shared by the example bots. */
+export interface BotOptions {
+  port: number;
+  host: string;
+  protocol: BotProtocolChoice;
+  chunkMs: number | undefined;
+  /** A bearer token, or `user:pass` for Basic. */
+  auth: string | undefined;
+  quiet: boolean;
+  help?: boolean;
+}
+
+/** A running bot server. */
+export interface RunningBot {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Normalised events, by name. */
+export interface BotEvents {
+  start: {
+    protocol: StreamProtocol;
+    streamSid: string | undefined;
+    callSid: unknown;
+    from: unknown;
+    to: unknown;
+    customParameters: Record<string, unknown>;
+    encoding: 'pcm' | 'mulaw';
+    sampleRate: number;
+  };
+  media: { payload: Buffer; chunk: number };
+  dtmf: { digit: string };
+  mark: { name: string };
+  stop: { reason: string };
+  close: { code: number };
+}
+
+/** A handler for one normalised event. */
+export type BotHandler<K extends keyof BotEvents> = (ev: BotEvents[K], stream: BotStream) => void;
+
+const isProtocol = (v: string): v is BotProtocolChoice => (BOT_PROTOCOLS as readonly string[]).includes(v);
 
 /**
  * Parse `--port N --host H --protocol exotel|twilio|auto --chunk-ms N --auth TOKEN|USER:PASS --quiet`.
  * `--auth` makes the bot refuse upgrades without `Authorization: Bearer TOKEN` (or Basic USER:PASS).
  */
-export function parseBotArgs(argv) {
-  const opts = { port: 8765, host: '127.0.0.1', protocol: 'auto', chunkMs: undefined, auth: undefined, quiet: false };
+export function parseBotArgs(argv: readonly string[]): BotOptions {
+  const opts: BotOptions = { port: 8765, host: '127.0.0.1', protocol: 'auto', chunkMs: undefined, auth: undefined, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const next = () => {
+    const next = (): string => {
       const v = argv[++i];
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
     if (a === '--port') opts.port = Number(next());
     else if (a === '--host') opts.host = next();
-    else if (a === '--protocol') opts.protocol = next();
-    else if (a === '--chunk-ms') opts.chunkMs = Number(next());
+    else if (a === '--protocol') {
+      const p = next();
+      if (!isProtocol(p)) throw new Error(`--protocol must be exotel, twilio or auto`);
+      opts.protocol = p;
+    } else if (a === '--chunk-ms') opts.chunkMs = Number(next());
     else if (a === '--auth') opts.auth = next();
     else if (a === '--quiet') opts.quiet = true;
     else if (a === '--help' || a === '-h') opts.help = true;
     else throw new Error(`unknown option ${a}`);
   }
-  if (!['auto', 'exotel', 'twilio'].includes(opts.protocol)) throw new Error(`--protocol must be exotel, twilio or auto`);
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error('--port must be 0..65535');
   if (opts.chunkMs !== undefined && !(opts.chunkMs >= 20 && opts.chunkMs % 20 === 0)) throw new Error('--chunk-ms must be a multiple of 20');
   return opts;
 }
 
 /** Exotel sends numbers as strings or integers; accept both. */
-const num = (v, dflt) => {
+const num = (v: unknown, dflt: number): number => {
   const n = Number(v);
   return Number.isFinite(n) && n > 0 ? n : dflt;
 };
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const obj = (v: unknown): Json => (isObject(v) ? v : {});
+const strOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A scalar as text ('' for anything else), for fields the platforms send as strings or numbers. */
+const textOf = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
 /**
  * One stream from the platform. Handlers receive normalised events:
@@ -53,117 +113,127 @@ const num = (v, dflt) => {
  * media {payload: Buffer, chunk}, dtmf {digit}, mark {name}, stop {reason}.
  */
 export class BotStream {
-  constructor(ws, forced, log) {
-    this.ws = ws;
-    this.forced = forced;
-    this.log = log;
+  protocol: StreamProtocol | undefined;
+  streamSid: string | undefined;
+  encoding: 'pcm' | 'mulaw' = 'pcm';
+  sampleRate = 8000;
+  readonly handlers: { [K in keyof BotEvents]?: BotHandler<K> } = {};
+
+  constructor(
+    readonly ws: WebSocket,
+    forced: BotProtocolChoice,
+    readonly log: (line: string) => void,
+  ) {
     this.protocol = forced === 'auto' ? undefined : forced;
-    this.streamSid = undefined;
-    this.encoding = 'pcm';
-    this.sampleRate = 8000;
-    this.handlers = {};
   }
 
   /** Register a handler for a normalised event name. */
-  on(event, fn) {
-    this.handlers[event] = fn;
+  on<K extends keyof BotEvents>(event: K, fn: BotHandler<K>): this {
+    (this.handlers as Record<K, BotHandler<K>>)[event] = fn;
     return this;
   }
 
   /** Bytes per millisecond of audio in this stream's format. */
-  get bytesPerMs() {
+  get bytesPerMs(): number {
     return this.encoding === 'mulaw' ? 8 : (this.sampleRate / 1000) * 2;
   }
 
   /** Send raw audio bytes (already in the stream's format) to be played to the caller. */
-  sendAudio(bytes) {
+  sendAudio(bytes: Uint8Array): void {
     this.send({ event: 'media', media: { payload: Buffer.from(bytes).toString('base64') } });
   }
 
   /** Ask to be told (with a `mark` event) once everything sent before it has played. */
-  sendMark(name) {
+  sendMark(name: string): void {
     this.send({ event: 'mark', mark: { name } });
   }
 
   /** Barge-in: drop audio queued but not yet played. */
-  clear() {
+  clear(): void {
     this.send({ event: 'clear' });
   }
 
   /** The bot hangs up by closing the socket; the call flow then continues with its `closed` outcome. */
-  hangup(reason = 'bot done') {
+  hangup(reason = 'bot done'): void {
     this.ws.close(1000, reason);
   }
 
-  send(msg) {
+  /** Send one message keyed by the stream id, the way the stream's protocol spells it. */
+  send(msg: Json): void {
     if (this.ws.readyState !== this.ws.OPEN || !this.streamSid) return;
     const key = this.protocol === 'twilio' ? 'streamSid' : 'stream_sid';
     this.ws.send(JSON.stringify({ ...msg, [key]: this.streamSid }));
   }
 
   /** Feed one text frame from the platform. */
-  receive(text) {
-    let msg;
+  receive(text: string): void {
+    let msg: unknown;
     try {
       msg = JSON.parse(text);
     } catch {
       this.log(`ignoring a frame that is not JSON: ${text.slice(0, 80)}`);
       return;
     }
-    if (!msg || typeof msg !== 'object' || typeof msg.event !== 'string') {
+    if (!isObject(msg) || typeof msg.event !== 'string') {
       this.log(`ignoring a message without an event: ${text.slice(0, 80)}`);
       return;
     }
     try {
-      this.dispatch(msg);
+      this.dispatch(msg, msg.event);
     } catch (err) {
       this.log(`handler failed on '${msg.event}': ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
-  dispatch(msg) {
-    const call = (name, ev) => this.handlers[name]?.(ev, this);
-    switch (msg.event) {
+  /** Call the handler registered for `name`, if any. */
+  emit<K extends keyof BotEvents>(name: K, ev: BotEvents[K]): void {
+    this.handlers[name]?.(ev, this);
+  }
+
+  private dispatch(msg: Json, event: string): void {
+    switch (event) {
       case 'connected':
         return;
       case 'start': {
-        const s = msg.start ?? {};
+        const s = obj(msg.start);
         if (!this.protocol) this.protocol = 'sequenceNumber' in msg || 'streamSid' in s ? 'twilio' : 'exotel';
         const twilio = this.protocol === 'twilio';
-        this.streamSid = msg.stream_sid ?? msg.streamSid ?? s.stream_sid ?? s.streamSid;
-        const fmt = (twilio ? s.mediaFormat : s.media_format) ?? {};
-        this.encoding = twilio || /mulaw|pcmu/i.test(String(fmt.encoding ?? '')) ? 'mulaw' : 'pcm';
+        this.streamSid = strOf(msg.stream_sid) ?? strOf(msg.streamSid) ?? strOf(s.stream_sid) ?? strOf(s.streamSid);
+        const fmt = obj(twilio ? s.mediaFormat : s.media_format);
+        this.encoding = twilio || /mulaw|pcmu/i.test(textOf(fmt.encoding)) ? 'mulaw' : 'pcm';
         this.sampleRate = twilio ? 8000 : num(fmt.sample_rate, 8000);
-        return call('start', {
+        return this.emit('start', {
           protocol: this.protocol,
           streamSid: this.streamSid,
           callSid: twilio ? s.callSid : s.call_sid,
           from: s.from,
           to: s.to,
-          customParameters: (twilio ? s.customParameters : s.custom_parameters) ?? {},
+          customParameters: obj(twilio ? s.customParameters : s.custom_parameters),
           encoding: this.encoding,
           sampleRate: this.sampleRate,
         });
       }
       case 'media': {
-        const payload = msg.media?.payload;
-        if (typeof payload !== 'string') return this.log('ignoring media without a payload');
-        return call('media', { payload: Buffer.from(payload, 'base64'), chunk: num(msg.media.chunk, 0) });
+        const media = obj(msg.media);
+        if (typeof media.payload !== 'string') return this.log('ignoring media without a payload');
+        return this.emit('media', { payload: Buffer.from(media.payload, 'base64'), chunk: num(media.chunk, 0) });
       }
       case 'dtmf':
-        return call('dtmf', { digit: String(msg.dtmf?.digit ?? '') });
+        return this.emit('dtmf', { digit: textOf(obj(msg.dtmf).digit) });
       case 'mark':
-        return call('mark', { name: String(msg.mark?.name ?? '') });
-      case 'stop':
-        return call('stop', { reason: msg.stop?.reason ?? 'stopped' });
+        return this.emit('mark', { name: textOf(obj(msg.mark).name) });
+      case 'stop': {
+        const reason = obj(msg.stop).reason;
+        return this.emit('stop', { reason: typeof reason === 'string' ? reason : 'stopped' });
+      }
       default:
-        this.log(`ignoring unknown event '${msg.event}'`);
+        this.log(`ignoring unknown event '${event}'`);
     }
   }
 }
 
 /** The Authorization header value a client must send for `auth` (a bearer token, or user:pass for Basic). */
-export function expectedAuthorization(auth) {
+export function expectedAuthorization(auth: string): string {
   return auth.includes(':') ? `Basic ${Buffer.from(auth).toString('base64')}` : `Bearer ${auth}`;
 }
 
@@ -171,40 +241,40 @@ export function expectedAuthorization(auth) {
  * Serve a bot: `onStream(stream)` is called for every platform connection and registers handlers on it.
  * Resolves with the bound port and a close function once listening.
  */
-export function serveBot(opts, onStream) {
-  const log = opts.quiet ? () => undefined : (line) => console.log(line);
+export function serveBot(opts: BotOptions, onStream: (stream: BotStream) => void): Promise<RunningBot> {
+  const log = opts.quiet ? (): void => undefined : (line: string): void => console.log(line);
   const wanted = opts.auth ? expectedAuthorization(opts.auth) : undefined;
   // The platform authenticates on the upgrade (Exotel: Basic from the URL's user:password; callflow also
   // sends Bearer); refuse before any stream starts.
-  const verifyClient = (info, done) => {
+  const verifyClient = (info: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void): void => {
     if (!wanted || info.req.headers.authorization === wanted) return done(true);
     log(`[new] refused an upgrade from ${info.req.socket.remoteAddress}: missing or wrong Authorization`);
     return done(false, 401, 'Unauthorized');
   };
   const wss = new WebSocketServer({ port: opts.port, host: opts.host, perMessageDeflate: false, verifyClient });
   wss.on('connection', (ws, req) => {
-    const stream = new BotStream(ws, opts.protocol ?? 'auto', (line) => log(`[${stream.streamSid ?? 'new'}] ${line}`));
+    const stream: BotStream = new BotStream(ws, opts.protocol, (line) => log(`[${stream.streamSid ?? 'new'}] ${line}`));
     log(`[new] connection from ${req.socket.remoteAddress} ${req.url ?? ''}`);
     onStream(stream);
     ws.on('message', (data, isBinary) => {
       if (isBinary) stream.log('ignoring a binary frame (the protocols use JSON text frames)');
-      else stream.receive(data.toString());
+      else stream.receive(Buffer.isBuffer(data) ? data.toString() : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString());
     });
     ws.on('error', (err) => stream.log(`socket error: ${err.message}`));
     ws.on('close', (code) => {
       stream.log(`closed (${code})`);
-      stream.handlers.close?.({ code }, stream);
+      stream.emit('close', { code });
     });
   });
   return new Promise((resolve, reject) => {
     wss.once('error', reject);
     wss.once('listening', () => {
-      const port = wss.address().port;
+      const port = (wss.address() as AddressInfo).port;
       console.log(`listening on ws://${opts.host}:${port}`);
       resolve({
         port,
         close: () =>
-          new Promise((r) => {
+          new Promise<void>((r) => {
             for (const c of wss.clients) c.terminate();
             wss.close(() => r());
           }),
@@ -214,7 +284,7 @@ export function serveBot(opts, onStream) {
 }
 
 /** G.711 µ-law encoding of one 16-bit sample (ITU-T G.711, the classic bias-and-segment form). */
-export function mulawEncode(sample) {
+export function mulawEncode(sample: number): number {
   const BIAS = 0x84;
   let s = Math.max(-32635, Math.min(32635, sample));
   const sign = s < 0 ? 0x80 : 0;
@@ -227,7 +297,7 @@ export function mulawEncode(sample) {
 }
 
 /** A sine tone of `ms` milliseconds, encoded in the stream's format (PCM 16-bit LE or µ-law). */
-export function toneBytes(stream, freq, ms, amplitude = 8000) {
+export function toneBytes(stream: Pick<BotStream, 'sampleRate' | 'encoding'>, freq: number, ms: number, amplitude = 8000): Buffer {
   const n = Math.round((stream.sampleRate * ms) / 1000);
   const mulaw = stream.encoding === 'mulaw';
   const out = Buffer.alloc(mulaw ? n : n * 2);
@@ -239,13 +309,13 @@ export function toneBytes(stream, freq, ms, amplitude = 8000) {
   return out;
 }
 
-/** Run `main` as a CLI: parse args, print usage on --help or bad options, stop on SIGINT/SIGTERM. */
-export async function runCli(usage, start) {
-  let opts;
+/** Run a bot as a CLI: parse args, print usage on --help or bad options, stop on SIGINT/SIGTERM. */
+export async function runCli(usage: string, start: (opts: BotOptions) => Promise<RunningBot>): Promise<void> {
+  let opts: BotOptions;
   try {
     opts = parseBotArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`${err.message}\n${usage}`);
+    console.error(`${err instanceof Error ? err.message : String(err)}\n${usage}`);
     process.exit(2);
   }
   if (opts.help) {
@@ -253,7 +323,7 @@ export async function runCli(usage, start) {
     return;
   }
   const server = await start(opts);
-  const stop = () => void server.close().then(() => process.exit(0));
+  const stop = (): void => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
