@@ -24,7 +24,7 @@ export interface CallInfo {
   direction: 'inbound' | 'outbound';
   /** Caller number or user part. */
   from: string;
-  /** Called number or user part. */
+  /** Called number or user part: of the Request-URI for inbound calls (not the To header, which a carrier that retargets keeps). */
   to: string;
   fromUri: string;
   toUri: string;

@@ -16,11 +16,11 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   return re.test(value);
 }
 
-/** The user part of a SIP URI (`sip:alice@host` → `alice`). */
-function userOf(uri: string): string {
-  const m = /^[a-z]+:([^@;?]*)@/i.exec(uri);
-  return m?.[1] ?? '';
-}
+/**
+ * A call route with its rank: routes of a lower `tier` win over every route of a higher one, whatever their
+ * specificity (the server puts the bundled flows in tier 1 so a user's flow always wins an overlap).
+ */
+export type RankedCallRoute = CallRoute & { readonly tier?: number };
 
 /** The value a matcher field reads from the call. */
 export function callField(info: CallInfo, field: 'to' | 'user' | 'domain' | 'from' | 'trunk'): string {
@@ -28,7 +28,9 @@ export function callField(info: CallInfo, field: 'to' | 'user' | 'domain' | 'fro
     case 'to':
       return info.to;
     case 'user':
-      return userOf(info.toUri) || info.to;
+      // The Request-URI user (grammar/reference.md): engines put it in `to`. The To header (`toUri`) keeps the
+      // original target when a carrier retargets (RFC 3261 §8.1.1.2), so it must not route the call.
+      return info.to;
     case 'domain':
       return info.domain;
     case 'from':
@@ -44,19 +46,22 @@ function specificity(r: CallRoute): number {
 
 /**
  * The entry for a call: every matcher of an entry must match (domains case-insensitively). When several
- * entries match, the most specific wins: more matchers first, then more literal (non-`*`) characters, then
- * flow name order. `flow` restricts the choice to one flow.
+ * entries match, the lowest tier wins (user flows before bundled ones), then the most specific: more matchers
+ * first, then more literal (non-`*`) characters, then route order. `flow` restricts the choice to one flow.
  */
-export function routeCall(routes: readonly CallRoute[], info: CallInfo, flow?: string): CallRoute | undefined {
-  let best: CallRoute | undefined;
+export function routeCall(routes: readonly RankedCallRoute[], info: CallInfo, flow?: string): CallRoute | undefined {
+  let best: RankedCallRoute | undefined;
+  let bestTier = Infinity;
   let bestScore = -1;
   for (const r of routes) {
     if (flow !== undefined && r.flow.name !== flow) continue;
     const ok = r.entry.matchers.every((m) => wildcardMatch(m.pattern, callField(info, m.field), m.field === 'domain'));
     if (!ok) continue;
+    const tier = r.tier ?? 0;
     const score = specificity(r);
-    if (score > bestScore) {
+    if (tier < bestTier || (tier === bestTier && score > bestScore)) {
       best = r;
+      bestTier = tier;
       bestScore = score;
     }
   }

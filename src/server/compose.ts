@@ -18,6 +18,7 @@ import { LegOwners } from './cluster/leg-owners.js';
 import { routedCallControl } from './cluster/routed-calls.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import type { SipListening, TelephonyEngine } from './engine-port.js';
+import { flowConfigSource } from './compose-flow-config.js';
 import { createEngine, loadCompiler } from './compose-engine.js';
 import { FlowSet } from './flow-set.js';
 import { flowRouteOf } from './flow-views.js';
@@ -96,8 +97,10 @@ export async function composeServer(
     );
     const compile = opts.compile ?? (await loadCompiler());
 
+    const bundledDirs = config.bundledFlows ? [opts.bundledFlowsDir ?? bundledFlowsDir()] : [];
     const flows = new FlowSet({
-      dirs: [...config.flows, ...(config.bundledFlows ? [opts.bundledFlowsDir ?? bundledFlowsDir()] : [])],
+      dirs: [...config.flows, ...bundledDirs],
+      bundledDirs,
       compile,
       ...(opts.reloadDebounceMs === undefined ? {} : { debounceMs: opts.reloadDebounceMs }),
     });
@@ -144,7 +147,7 @@ export async function composeServer(
         clock: systemClock,
       },
       runners: STEP_RUNNERS,
-      config: (flow) => config.flowConfig[flow] ?? {},
+      config: flowConfigSource(config.flowConfig, (name) => flows.get(name)?.ir, engine.sip),
       env: Object.fromEntries(config.env.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]]))),
       limits: { maxDurationMs: config.limits.maxCallDuration * 1000 },
       newId: ids.next,

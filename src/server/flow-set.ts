@@ -2,6 +2,8 @@
  * The flows a server serves: one FlowRegistry per configured directory (the user's ./flows and the bundled
  * flows), seen by the runtime as one FlowSource. A name defined in several directories is served from the
  * first directory that defines it (the user's flows shadow the bundled ones); the shadowed file is reported.
+ * Call routes of the bundled directories rank below every user route, so a user's catch-all still wins a call
+ * a bundled flow also matches.
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -10,18 +12,20 @@ import type { Diagnostic } from '../language/diagnostics.js';
 import { listFlowFiles } from '../runtime/flow-files.js';
 import {
   FlowRegistry,
-  type CallRoute,
   type FlowCompiler,
   type FlowVersion,
   type HttpRoute,
   type RegistrySnapshot,
   type ReloadReport,
 } from '../runtime/registry.js';
+import type { RankedCallRoute } from '../runtime/call-routing.js';
 import type { FlowSource } from '../runtime/runtime.js';
 
 /** Options of a flow set. */
 export interface FlowSetOptions {
   dirs: string[];
+  /** Directories of `dirs` holding bundled flows: their call routes lose to any user route that matches. */
+  bundledDirs?: string[];
   compile: FlowCompiler;
   debounceMs?: number;
 }
@@ -35,6 +39,7 @@ export interface FlowProblem {
 /** Several flow directories served as one; emits 'updated' (RegistrySnapshot) and 'diagnostics' ({file, diagnostics}). */
 export class FlowSet extends EventEmitter implements FlowSource {
   readonly dirs: string[];
+  private readonly bundled: Set<string>;
   private readonly registries: FlowRegistry[];
   private merged: RegistrySnapshot = { generation: 0, flows: new Map(), callRoutes: [], httpRoutes: [] };
   private shadowed: FlowProblem[] = [];
@@ -42,6 +47,7 @@ export class FlowSet extends EventEmitter implements FlowSource {
   constructor(opts: FlowSetOptions) {
     super();
     this.dirs = [...new Set(opts.dirs.map((d) => resolve(d)))];
+    this.bundled = new Set((opts.bundledDirs ?? []).map((d) => resolve(d)));
     this.registries = this.dirs.map(
       (dir, i) =>
         new FlowRegistry({
@@ -135,11 +141,12 @@ export class FlowSet extends EventEmitter implements FlowSource {
     }
     if (generation === this.merged.generation) return;
     const served = new Set(flows.values());
-    const callRoutes: CallRoute[] = [];
+    const callRoutes: RankedCallRoute[] = [];
     const httpRoutes: HttpRoute[] = [];
-    for (const r of this.registries) {
+    for (const [i, r] of this.registries.entries()) {
       const snap = r.snapshot();
-      callRoutes.push(...snap.callRoutes.filter((c) => served.has(c.flow)));
+      const tier = this.bundled.has(this.dirs[i] ?? '') ? 1 : 0;
+      callRoutes.push(...snap.callRoutes.filter((c) => served.has(c.flow)).map((c) => ({ ...c, tier })));
       httpRoutes.push(...snap.httpRoutes.filter((h) => served.has(h.flow)));
     }
     this.shadowed = shadowed;

@@ -93,7 +93,7 @@ export class SipIngress {
           {
             from: leg.info.from,
             to: leg.info.to,
-            user: leg.info.toUri,
+            toUri: leg.info.toUri,
             domain: leg.info.domain,
             trunk,
             source: leg.info.source,

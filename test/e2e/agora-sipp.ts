@@ -43,6 +43,8 @@ export interface UacPlan {
   keys: Array<{ afterMs: number; keys: string }>;
   /** After the keys: stay `holdMs` then hang up (BYE), or wait for the server's BYE. */
   end: { hangupAfterMs: number } | 'wait-bye';
+  /** The To header's user, when it differs from the Request-URI's (a carrier that retargets keeps the original). */
+  toUser?: string;
 }
 
 /** A UAC calling [service] at the remote, pressing keys, then hanging up or waiting for BYE. */
@@ -73,7 +75,7 @@ Content-Length: 0
 INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-inv1-[call_number]-[pid];rport
 From: sipp <sip:+14155550100@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
-To: <sip:[service]@[remote_ip]:[remote_port]>
+To: <sip:${plan.toUser ?? '[service]'}@[remote_ip]:[remote_port]>
 Call-ID: [call_id]
 CSeq: 1 INVITE
 Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>

@@ -3,6 +3,9 @@
  * `callflow serve` server, SIPp as the phones (PINs sent as RFC 4733 events), a local HTTP server as the
  * customer's static-PIN endpoint. One test per action, plus the error statuses.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioDir, uacScenario, uasScenario } from './agora-sipp.js';
@@ -315,6 +318,26 @@ describe('bundled flow agora-pstn: POST /v1/api/pstn end to end', () => {
     expect(again.status).toBe(404);
   });
 
+  it('inboundsip: a retargeted call (To header still the original number, Request-URI the lookup address) joins the channel', async () => {
+    const res = await pstn({ action: 'inboundsip', appid: APPID, token: 'tok3', uid: '8', channel: 'retarget-room', region: 'AREA_CODE_NA' });
+    expect(res.status).toBe(200);
+    const uri = String(res.body.sip);
+    const user = /^sip:(lookup_\d{12})@/.exec(uri)?.[1] ?? '';
+    expect(user).not.toBe('');
+    const sipp = runSipp({
+      scenario: scenarios.write('retarget', uacScenario({ keys: [], end: 'wait-bye', toUser: DID })),
+      port: ports.sipp(3),
+      mediaPort: ports.media(3),
+      remote: srv.sipTarget,
+      service: user,
+      timeoutSec: 40,
+    });
+    await callIn('join', 'bridge-to-channel');
+    expect(await pstn({ action: 'cancelcall', appid: APPID, sip: uri })).toMatchObject({ status: 200 });
+    const result = await sipp.done;
+    expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
+  });
+
   it('static PIN: a 404 from the customer endpoint reprompts, a 200 joins the returned channel', async () => {
     const before = pins.requests.length;
     const xml = uacScenario({
@@ -351,5 +374,39 @@ describe('bundled flow agora-pstn: POST /v1/api/pstn end to end', () => {
     expect(cancel).toMatchObject({ status: 200, body: { success: true } });
     const twice = await pstn({ action: 'cancelcall', appid: APPID, did: res.body.did, pin: res.body.pin });
     expect(twice.status).toBe(404);
+  });
+});
+
+describe('bundled flow agora-pstn: a user flow beside it', () => {
+  let srv: TestServer | undefined;
+  let dir: string | undefined;
+  const scenarios = scenarioDir();
+  afterAll(async () => {
+    await srv?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    scenarios.cleanup();
+  });
+
+  it("a user's catch-all `on call ->` takes the calls the bundled `on call to \"*\"` also matches", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agora-user-'));
+    writeFileSync(join(dir, 'mine.flow'), 'flow mine\n  "test"\n\non call -> main\n\nstate main\n  answer\n  wait 1s\n  hangup\n');
+    srv = await startServer({
+      flowsDir: dir,
+      rtp: ports.rtp,
+      config: { bundledFlows: true },
+      compose: { bundledFlowsDir: fileURLToPath(new URL('../../flows', import.meta.url)) },
+    });
+    const sipp = runSipp({
+      scenario: scenarios.write('user-catch-all', uacScenario({ keys: [], end: 'wait-bye' })),
+      port: ports.sipp(0),
+      mediaPort: ports.media(0),
+      remote: srv.sipTarget,
+      service: '+15550100',
+      timeoutSec: 30,
+    });
+    const result = await sipp.done;
+    expect(result.code, `${result.errors}\n${result.stderr}`).toBe(0);
+    const routed = await srv.waitForLog((l) => l.flow === 'mine');
+    expect(routed.flow).toBe('mine');
   });
 });
