@@ -43,6 +43,35 @@ export function encodeInto(codec: CodecName, pcm: Int16Array, out: Uint8Array, o
   return n;
 }
 
+/** Encodings of frames that many legs send unchanged, per codec (see shareFrame). */
+interface Encodings {
+  PCMU?: Uint8Array;
+  PCMA?: Uint8Array;
+}
+const sharedFrames = new WeakMap<Int16Array, Encodings>();
+
+/**
+ * Declare `frame` immutable and shared (a cached prompt's 20 ms views, silence): encodeFrameInto then encodes it
+ * once per codec and copies the bytes, instead of a table lookup per sample on every leg that plays it.
+ */
+export function shareFrame(frame: Int16Array): void {
+  if (!sharedFrames.has(frame)) sharedFrames.set(frame, {});
+}
+
+/** encodeInto for the RTP send path: a shared frame's encoding is made once and copied. */
+export function encodeFrameInto(codec: CodecName, pcm: Int16Array, out: Uint8Array, offset: number): number {
+  const cache = sharedFrames.get(pcm);
+  if (cache === undefined || pcm.length > out.length - offset) return encodeInto(codec, pcm, out, offset);
+  let bytes = cache[codec];
+  if (bytes === undefined) {
+    bytes = new Uint8Array(pcm.length);
+    encodeInto(codec, pcm, bytes);
+    cache[codec] = bytes;
+  }
+  out.set(bytes, offset);
+  return bytes.length;
+}
+
 /** Decode `bytes` into `out` (same length or longer); returns the number of samples written. */
 export function decodeInto(codec: CodecName, bytes: Uint8Array, out: Int16Array): number {
   const table = codec === 'PCMU' ? ULAW_DECODE : ALAW_DECODE;

@@ -65,5 +65,7 @@ function pcmFactory(pcm: Int16Array): SourceFactory {
 /** Resolve a list (in parallel) into one factory that plays the items in order, `loop` times. */
 export async function resolvePlaylist(res: PlayResources, items: readonly PlaySpec[], loopCount = 1): Promise<FrameSource> {
   const factories = await Promise.all(items.map((i) => resolveItem(res, i)));
-  return loop(() => new Playlist(factories.map((f) => f())), loopCount);
+  // One item (the usual prompt) needs no playlist around it: one call less per packet.
+  const only = factories.length === 1 ? factories[0] : undefined;
+  return loop(only ?? (() => new Playlist(factories.map((f) => f()))), loopCount);
 }

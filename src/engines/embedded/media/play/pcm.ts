@@ -3,6 +3,7 @@
  * of an RTP leg they rely on. Typed structurally so any leg with this shape (the embedded RtpLeg) fits.
  */
 import type { EventEmitter } from 'node:events';
+import { shareFrame } from '../codec/g711.js';
 import { FRAME_SAMPLES, SAMPLE_RATE, type FrameSource } from '../types.js';
 
 export { FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE } from '../types.js';
@@ -26,6 +27,7 @@ export interface LegLike extends EventEmitter {
 
 /** One shared frame of silence; consumers must treat returned frames as read-only. */
 export const SILENCE_FRAME: Int16Array = new Int16Array(FRAME_SAMPLES);
+shareFrame(SILENCE_FRAME);
 
 /** Milliseconds of audio in `samples` samples at 8 kHz. */
 export function samplesToMs(samples: number): number {

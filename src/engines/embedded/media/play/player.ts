@@ -34,6 +34,25 @@ export interface PlayOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The source a playback installs: `inner` until it ends (then `onEnd` runs once the pacer has pulled the last
+ * frame) or the playback finishes otherwise. A class, not a closure: the pacer calls it for every packet.
+ */
+class PlaybackSource implements FrameSource {
+  finished = false;
+  constructor(
+    private readonly inner: FrameSource,
+    private readonly onEnd: () => void,
+  ) {}
+
+  next(): Int16Array | null {
+    if (this.finished) return null;
+    const f = this.inner.next();
+    if (f === null) queueMicrotask(this.onEnd);
+    return f;
+  }
+}
+
 /** A target that writes straight to the leg. */
 export function legTarget(leg: LegLike): PlayTarget {
   return { leg, setOutput: (src) => leg.setSource(src) };
@@ -46,14 +65,7 @@ export function play(target: PlayTarget, source: FrameSource, opts: PlayOptions 
   if (signal?.aborted) return Promise.resolve({ reason: PLAY_END.aborted });
   return new Promise<PlaybackResult>((resolve) => {
     let finished = false;
-    const wrapper: FrameSource = {
-      next: () => {
-        if (finished) return null;
-        const f = source.next();
-        if (f === null) queueMicrotask(() => finish({ reason: PLAY_END.done }, false));
-        return f;
-      },
-    };
+    const wrapper = new PlaybackSource(source, () => finish({ reason: PLAY_END.done }, false));
     const onDtmf = (e: LegDtmf): boolean => {
       if (!opts.bargeIn || finished) return false;
       if (opts.bargeDigits !== undefined && !opts.bargeDigits.includes(e.digit)) return false;
@@ -66,6 +78,7 @@ export function play(target: PlayTarget, source: FrameSource, opts: PlayOptions 
     function finish(result: PlaybackResult, stopOutput: boolean): void {
       if (finished) return;
       finished = true;
+      wrapper.finished = true;
       offDigits();
       leg.off('close', onClose);
       signal?.removeEventListener('abort', onAbort);

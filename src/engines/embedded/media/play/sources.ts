@@ -1,4 +1,5 @@
 /** Basic frame sources: a PCM buffer, silence, and a playlist that chains sources. */
+import { shareFrame } from '../codec/g711.js';
 import { FRAME_SAMPLES, SILENCE_FRAME, msToSamples, type FrameSource } from './pcm.js';
 
 /**
@@ -39,6 +40,7 @@ export class PcmSource implements FrameSource {
       frame = this.views[i];
       if (!frame) {
         frame = this.pcm.subarray(this.pos, end);
+        shareFrame(frame);
         this.views[i] = frame;
       }
     } else {
@@ -73,19 +75,28 @@ export class Playlist implements FrameSource {
   }
 }
 
+/** Repeats a source factory `times` times (Infinity loops until replaced). A class: this runs per packet. */
+class Loop implements FrameSource {
+  private current: FrameSource | null;
+  constructor(
+    private readonly make: () => FrameSource,
+    private left: number,
+  ) {
+    this.current = left > 0 ? make() : null;
+  }
+
+  next(): Int16Array | null {
+    while (this.current) {
+      const f = this.current.next();
+      if (f) return f;
+      this.left--;
+      this.current = this.left > 0 ? this.make() : null;
+    }
+    return null;
+  }
+}
+
 /** Repeat a source factory `times` times (Infinity loops until replaced). */
 export function loop(make: () => FrameSource, times: number): FrameSource {
-  let left = times;
-  let current: FrameSource | null = left > 0 ? make() : null;
-  return {
-    next: () => {
-      while (current) {
-        const f = current.next();
-        if (f) return f;
-        left--;
-        current = left > 0 ? make() : null;
-      }
-      return null;
-    },
-  };
+  return new Loop(make, times);
 }

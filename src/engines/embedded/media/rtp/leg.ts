@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { SILENCE_BYTE, encodeInto } from '../codec/g711.js';
+import { SILENCE_BYTE, encodeFrameInto } from '../codec/g711.js';
 import { InbandDtmfSender } from '../dtmf/inband-sender.js';
 import { writeTelephoneEvent } from '../dtmf/rfc4733.js';
 import { MUTE, TelephoneEventSender } from '../dtmf/te-sender.js';
@@ -65,9 +65,14 @@ export interface LegStats {
 
 let legCounter = 0;
 
-function newAudioBuffer(): Buffer {
-  // Outside the shared pool: a standalone buffer that is overwritten each tick must not alias other data.
-  return Buffer.allocUnsafeSlow(RTP_HEADER_SIZE + FRAME_SAMPLES);
+/** Audio packet buffers a leg rotates through, one per tick (see nextAudioBuffer). */
+const AUDIO_RING = 8;
+
+function newAudioRing(): Buffer[] {
+  // Outside the shared pool: buffers that are overwritten in place must not alias other data.
+  const size = RTP_HEADER_SIZE + FRAME_SAMPLES;
+  const slab = Buffer.allocUnsafeSlow(size * AUDIO_RING);
+  return Array.from({ length: AUDIO_RING }, (_, i) => slab.subarray(i * size, (i + 1) * size));
 }
 
 function random32(): number {
@@ -114,7 +119,8 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
   private readonly reporter: RtcpReporter;
   private readonly silence = new Uint8Array(FRAME_SAMPLES);
   /** The audio packet, rewritten in place every tick (header and payload). */
-  private audioBuf = newAudioBuffer();
+  private audioRing = newAudioRing();
+  private audioSlot = 0;
 
   constructor(
     pair: BoundPair,
@@ -307,10 +313,10 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
       this.marker = true;
       return;
     }
-    const buf = this.audioBuf;
+    const buf = this.nextAudioBuffer();
     writeRtpHeader(buf, this.pt, this.marker, this.nextSeq(), ts, this.ssrc);
     this.marker = false;
-    const n = frame ? encodeInto(this.codecName, frame, buf, RTP_HEADER_SIZE) : 0;
+    const n = frame ? encodeFrameInto(this.codecName, frame, buf, RTP_HEADER_SIZE) : 0;
     // A short frame (or none) is padded with silence rather than the previous packet's bytes.
     if (n === 0) buf.set(this.silence, RTP_HEADER_SIZE);
     else if (n < FRAME_SAMPLES) buf.set(this.silence.subarray(n), RTP_HEADER_SIZE + n);
@@ -373,12 +379,29 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
       // 'error' event of the next receive (ECONNREFUSED), which makes the leg fall back to unconnected sends.
       if (this.conn.target === remote) this.rtp.send(buf);
       else this.rtp.send(buf, remote.port, remote.address);
-      // Loopback and idle NICs take the datagram at once (libuv's try-send); only a send that had to queue
-      // still holds the buffer, and then the next audio packet needs a fresh one.
-      if (buf === this.audioBuf && this.rtp.getSendQueueCount() > 0) this.audioBuf = newAudioBuffer();
     } catch {
       this.sent.errors++;
     }
+  }
+
+  /**
+   * The buffer for this tick's audio packet, written in place. Loopback and idle NICs take a datagram at once
+   * (libuv's try-send), but a send that had to queue still reads its buffer, so no buffer may be rewritten
+   * before its send is done. The ring's slots come round every AUDIO_RING ticks, and at the start of each
+   * round one look at the send queue (a native call, too dear per packet) replaces the whole ring if anything
+   * is still queued: a queued send is then either done or its buffer no longer in the ring.
+   */
+  private nextAudioBuffer(): Buffer {
+    if (this.audioSlot === 0) {
+      try {
+        if (this.rtp.getSendQueueCount() > 0) this.audioRing = newAudioRing();
+      } catch {
+        // A socket closed under us: the send fails and is counted in transmit.
+      }
+    }
+    const buf = this.audioRing[this.audioSlot] as Buffer;
+    this.audioSlot = (this.audioSlot + 1) % AUDIO_RING;
+    return buf;
   }
 
   /** The next audio frame: in-band digits first, then the source; null means silence. */
