@@ -72,9 +72,9 @@ export class TelephoneEventSender {
     return this.active !== null;
   }
 
-  /** True when nothing is queued or in flight. */
+  /** True when nothing is queued, in flight or in the gap after an event: tick() has nothing to do. */
   get idle(): boolean {
-    return this.active === null && this.jobs.length === 0;
+    return this.active === null && this.jobs.length === 0 && this.gapLeft === 0;
   }
 
   /**

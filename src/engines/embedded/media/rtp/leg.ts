@@ -297,7 +297,8 @@ export class UdpRtpLeg extends EventEmitter implements RtpLeg {
     const ts = this.ts;
     this.ts = (ts + FRAME_SAMPLES) >>> 0;
     const remote = this.sending ? this.remote : null;
-    const ev = this.rx.telephoneEventPt !== undefined || !this.te.idle ? this.te.tick(ts) : null;
+    // Most ticks have no event to send: skip the sender then (it runs for every packet of every leg).
+    const ev = this.te.idle ? null : this.te.tick(ts);
     if (ev === MUTE) return;
     if (ev) {
       if (!remote || this.rx.telephoneEventPt === undefined) return;
