@@ -17,7 +17,10 @@ function viewsOf(pcm: Int16Array): Int16Array[] {
   return v;
 }
 
-/** Plays an int16 buffer frame by frame; the last partial frame is padded with silence. */
+/**
+ * Plays an int16 buffer frame by frame; the last partial frame is padded with silence. The buffer must not change
+ * afterwards (cached prompts and TTS never do): its frames are shared between sources and their encodings cached.
+ */
 export class PcmSource implements FrameSource {
   private pos = 0;
   private readonly views: Int16Array[];
