@@ -14,7 +14,7 @@ import type { CodecName, MediaEngine, MediaEngineStats, NegotiateOptions } from 
 import { createEndpointMedia } from './media-port.js';
 import { TrunkMatcher, type EngineTrunk } from './route.js';
 import {
-  ACCEPTED_BODY_TYPES,
+  refuseBody,
   sessionBody,
   SipStack,
   type InboundRequest,
@@ -156,7 +156,7 @@ export function createEmbeddedEngine(opts: EmbeddedEngineOptions): EmbeddedEngin
     }
     // A body we cannot read (not SDP, no SDP part we may use) is refused before the flow sees the call.
     const body = sessionBody(req.msg);
-    if (!body.ok) return void res.send(body.status, body.status === 415 ? { headers: { Accept: ACCEPTED_BODY_TYPES } } : {});
+    if (!body.ok) return refuseBody(res, body);
     const leg = SipCallLeg.inbound(inboundCallInfo(req, matcher.match(req.source.address)), legCtx, req, res);
     legs.set(leg.info.id, leg);
     counts.inbound++;

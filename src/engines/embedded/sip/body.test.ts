@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sdpOf, sessionBody, type BodyMessage } from './body.js';
+import { refuseBody, sdpOf, sessionBody, type BodyMessage } from './body.js';
 
 const SDP = 'v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
 
@@ -76,5 +76,19 @@ describe('the session description of a body', () => {
     for (let i = 0; i < 4; i++) deep = `--b${i}\r\nContent-Type: ${i === 0 ? 'application/sdp' : `multipart/mixed; boundary=b${i - 1}`}\r\n\r\n${deep}\r\n--b${i}--\r\n`;
     expect(sessionBody(msg({ 'Content-Type': 'multipart/mixed; boundary=b3' }, deep))).toMatchObject({ ok: false, status: 415 });
     expect(sdpOf(msg({ 'Content-Type': 'multipart/mixed; boundary=b3' }, deep))).toBe('');
+  });
+
+  it('is refused with 415 and Accept, or with 400 whose reason phrase says what is wrong', () => {
+    const sent: unknown[][] = [];
+    const res = { send: (...a: unknown[]) => sent.push(a) };
+    const bad = sessionBody(msg({ 'Content-Type': 'multipart/mixed' }, SDP));
+    const other = sessionBody(msg({ 'Content-Type': 'text/plain' }, 'hi'));
+    if (bad.ok || other.ok) throw new Error('expected refusals');
+    refuseBody(res, bad);
+    refuseBody(res, other);
+    expect(sent).toEqual([
+      [400, 'Bad Request (multipart/mixed without a boundary)', {}],
+      [415, 'Unsupported Media Type', { headers: { Accept: 'application/sdp, multipart/mixed, multipart/alternative' } }],
+    ]);
   });
 });

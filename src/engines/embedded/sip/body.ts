@@ -33,6 +33,15 @@ export function sessionBody(msg: BodyMessage): SessionBody {
   return ofPart(msg.get('content-type'), disposition, text, 0);
 }
 
+/** Refuse a request whose body cannot be read: 415 lists what we accept, 400 says what is wrong (§21.4.13). */
+export function refuseBody(
+  res: { send(status: number, reason: string, opts: { headers?: Record<string, string> }): unknown },
+  body: { status: 400 | 415; reason: string },
+): void {
+  if (body.status === 415) res.send(415, 'Unsupported Media Type', { headers: { Accept: ACCEPTED_BODY_TYPES } });
+  else res.send(400, `Bad Request (${body.reason})`, {});
+}
+
 /** The SDP text of `msg`, '' when there is none or the body cannot be read (for responses and ACKs). */
 export function sdpOf(msg: BodyMessage): string {
   const b = sessionBody(msg);

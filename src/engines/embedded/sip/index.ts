@@ -11,5 +11,5 @@ export type { ListenOptions, LocalAddress } from './transport/layer.js';
 export type { TransportProtocol, Endpoint } from './transport/types.js';
 export type { AccessControlOptions } from './access-control.js';
 export { withDirection, directionOf, type Direction } from './sdp-direction.js';
-export { sessionBody, sdpOf, ACCEPTED_BODY_TYPES, type SessionBody } from './body.js';
+export { sessionBody, sdpOf, refuseBody, ACCEPTED_BODY_TYPES, type SessionBody } from './body.js';
 export { SipRequest, SipResponse } from './message-port.js';
