@@ -77,6 +77,9 @@ const URL_KEY = /(url|uri|href|endpoint)s?$/i;
 /** `scheme://userinfo@` (RFC 3986 §3.2.1); the userinfo ends at the last `@` before the path. */
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
 
+/** A URL whose userinfo carries a password (`scheme://user:password@`), wherever it appears as a value. */
+const PASSWORD_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@]*:[^/?#]*@/i;
+
 /** `url` without its `user:password@` part (e.g. Exotel's `wss://key:token@host/...`); other text unchanged. */
 export function stripUrlCredentials(url: string): string {
   return url.replace(USERINFO, '$1');
@@ -92,11 +95,16 @@ function stripUrls(v: unknown, depth: number): unknown {
 
 /**
  * A copy of `v` with the values of secret-looking keys (password, token, bearer, authorization) replaced, and
- * credentials stripped from URLs under url-like keys.
+ * credentials stripped from URLs under url-like keys and from any URL value that carries a password (a variable
+ * set from `config bot_url`, for instance).
  */
 export function redact(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return PASSWORD_URL.test(v) ? stripUrlCredentials(v) : v;
   if (typeof v !== 'object' || v === null || depth > 6) return v;
-  if (Array.isArray(v)) return v.some((x) => typeof x === 'object' && x !== null) ? v.map((x) => redact(x, depth + 1)) : v;
+  if (Array.isArray(v)) {
+    const out = v.map((x) => redact(x, depth + 1));
+    return out.some((x, i) => x !== v[i]) ? out : v;
+  }
   let out: Record<string, unknown> | undefined;
   for (const [k, x] of Object.entries(v)) {
     const r = SECRET.test(k) ? '***' : URL_KEY.test(k) ? stripUrls(x, depth + 1) : redact(x, depth + 1);

@@ -147,7 +147,12 @@ describe('stream-to-websocket credentials', () => {
     expect(out['callback-url']).toBe('https://h/cb');
     expect(out.webhookUrls).toEqual(['https://c/d', 'https://plain/e']);
     expect(out.targets).toBe(args.targets);
-    expect(out.note).toBe(args.note);
+    // Any value that is a URL with a password loses it too (a variable set from a credentialed config value);
+    // other strings, and a URL with a user but no password, stay as they are.
+    expect(out.note).toBe('wss://x/');
+    expect(redact('https://u:p@h/x')).toBe('https://h/x');
+    expect(redact({ value: ['ws://a:b@c/', 'plain'] })).toEqual({ value: ['ws://c/', 'plain'] });
+    for (const keep of ['sip:alice@example.com', 'https://user@host/', 'not a url: a:b@c']) expect(redact(keep)).toBe(keep);
     expect(args.url).toContain('key:tok@');
     expect(redact({ url: 'wss://bot.example/v1' })).toEqual({ url: 'wss://bot.example/v1' });
     expect(stripUrlCredentials('wss://k:p%40ss@host:9/a@b')).toBe('wss://host:9/a@b');
