@@ -111,7 +111,11 @@ export const streamToWebsocket = declareStep({
     { name: 'url', type: { kind: 'string' }, doc: 'ws:// or wss:// URL of the bot, or an https:// URL answering {"url": "wss://..."}.', required: true, positional: true },
     { name: 'protocol', type: { kind: 'enum', values: ['exotel', 'twilio'] }, doc: 'Message protocol.', default: 'exotel', literal: true },
     { name: 'params', type: { kind: 'object' }, doc: 'Custom parameters sent in the start message.' },
-    { name: 'sample-rate', type: { kind: 'enum', values: ['8000', '16000', '24000'] }, doc: 'PCM sample rate for exotel.', default: '8000' },
+    {
+      name: 'sample-rate',
+      type: { kind: 'enum', values: ['8000', '16000', '24000'] },
+      doc: "PCM sample rate for exotel; without it, the URL's `sample-rate` query parameter (as Exotel reads it), else 8000.",
+    },
     { name: 'encoding', type: { kind: 'enum', values: ['pcm', 'mulaw'] }, doc: 'exotel audio encoding.', default: 'pcm' },
     { name: 'bidirectional', type: { kind: 'boolean' }, doc: 'Play the bot audio to the caller.', default: true },
     { name: 'username', type: { kind: 'string' }, doc: 'Basic auth user for the upgrade request.' },

@@ -14,16 +14,35 @@ function authOf(username?: string, password?: string, bearer?: string): BotStrea
   return undefined;
 }
 
+/**
+ * What an Exotel stream URL says in its query (PROTOCOLS.md): `sample-rate`, and custom parameters, which Exotel
+ * hands to the bot in `start`. Nothing for a URL that does not parse.
+ */
+function exotelQuery(url: string): { rate?: Rate; params: Record<string, string> } {
+  let q: URLSearchParams;
+  try {
+    q = new URL(url).searchParams;
+  } catch {
+    return { params: {} };
+  }
+  const params: Record<string, string> = {};
+  for (const [k, v] of q) if (k !== 'sample-rate') params[k] = v;
+  const rate = RATES.find((r) => String(r) === q.get('sample-rate'));
+  return rate === undefined ? { params } : { rate, params };
+}
+
 /** Run `stream-to-websocket`. The step owns the tap and always closes it. */
 export const run: StepRun = async (ctx) => {
   const call = requireCall(ctx);
-  const asked: Rate = RATES.find((r) => r === Number(ctx.args['sample-rate'])) ?? 8000;
   const protocol = ctx.args.protocol === 'twilio' ? 'twilio' : 'exotel';
+  const url = str(ctx, 'url') ?? '';
+  // A URL copied from an Exotel applet carries its settings in the query; the step's own arguments win.
+  const query = protocol === 'exotel' ? exotelQuery(url) : { params: {} };
+  const asked: Rate = RATES.find((r) => r === Number(ctx.args['sample-rate'])) ?? query.rate ?? 8000;
   const encoding = ctx.args.encoding === 'mulaw' ? 'mulaw' : 'pcm';
   // Twilio and µ-law streams are 8 kHz by definition (PROTOCOLS.md): the tap must run at the rate `start`
   // announces, or the bot hears 20 ms frames as 40 or 60 ms. The bots port logs the ignored `sample-rate`.
   const rate: Rate = protocol === 'twilio' || encoding === 'mulaw' ? 8000 : asked;
-  const url = str(ctx, 'url') ?? '';
   // Credentials stay in `url` for the connection (they become the Authorization header), never in traces.
   const shown = stripUrlCredentials(url);
   const auth = authOf(str(ctx, 'username'), str(ctx, 'password'), str(ctx, 'bearer'));
@@ -35,7 +54,7 @@ export const run: StepRun = async (ctx) => {
       {
         url,
         protocol,
-        params: stringMap(ctx, 'params') ?? {},
+        params: { ...query.params, ...stringMap(ctx, 'params') },
         sampleRate: asked,
         encoding,
         bidirectional: bool(ctx, 'bidirectional', true),

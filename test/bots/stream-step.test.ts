@@ -113,6 +113,33 @@ describe('stream-to-websocket sample rate', () => {
   });
 });
 
+describe('stream-to-websocket with an Exotel URL query', () => {
+  it("without a sample-rate argument, the URL's sample-rate is used and its other parameters reach start", async () => {
+    const bot = await newBot();
+    const r = rig({ url: `${bot.url}?sample-rate=16000&lang=hi`, 'sample-rate': undefined, params: { campaign: 'c1' } });
+    const done = run(r.ctx);
+    const ws = await bot.nextSocket();
+    const start = (await bot.waitFor((m) => m.event === 'start')).start as Record<string, unknown>;
+    expect(start.media_format).toMatchObject({ sample_rate: '16000' });
+    expect(start.custom_parameters).toEqual({ lang: 'hi', campaign: 'c1' });
+    expect(r.taps.map((t) => t.sampleRate)).toEqual([16000]);
+    ws.close(1000);
+    expect((await done).outcome).toBe('closed');
+  });
+
+  it("the step's own sample-rate and params win over the URL's", async () => {
+    const bot = await newBot();
+    const r = rig({ url: `${bot.url}?sample-rate=24000&lang=hi`, 'sample-rate': '8000', params: { lang: 'en' } });
+    const done = run(r.ctx);
+    const ws = await bot.nextSocket();
+    const start = (await bot.waitFor((m) => m.event === 'start')).start as Record<string, unknown>;
+    expect(start.media_format).toMatchObject({ sample_rate: '8000' });
+    expect(start.custom_parameters).toEqual({ lang: 'en' });
+    ws.close(1000);
+    expect((await done).outcome).toBe('closed');
+  });
+});
+
 describe('stream-to-websocket credentials', () => {
   it('keeps user:password out of traces but sends them as Basic auth', async () => {
     const bot = await newBot();
