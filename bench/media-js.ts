@@ -8,11 +8,11 @@
  *   npx tsx bench/media-js.ts [legs=1000] [windows=5] [seconds=3]
  */
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import wavefile from 'wavefile';
 import { createMediaEngine } from '../src/engines/embedded/media/index.js';
+import { writePrompt } from './media-steps.js';
 
 const legs = Math.max(1, Math.min(4000, Number(process.argv[2] ?? 1000)));
 const windows = Math.max(1, Math.min(20, Number(process.argv[3] ?? 5)));
@@ -25,12 +25,7 @@ let sends = 0;
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'callflow-media-js-'));
-const wav = join(dir, 'prompt.wav');
-const pcm = new Int16Array(16000);
-for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(3000 * Math.sin((2 * Math.PI * 425 * i) / 8000));
-const w = new wavefile.WaveFile();
-w.fromScratch(1, 8000, '16', pcm);
-writeFileSync(wav, w.toBuffer());
+const wav = writePrompt(dir);
 
 const engine = createMediaEngine({ portMin: 44000, portMax: 44000 + 2 * legs + 64, localAddress: '127.0.0.1' });
 for (let i = 0; i < legs; i++) {

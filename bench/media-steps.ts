@@ -7,12 +7,26 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { PacerGroup } from '../src/engines/embedded/media/clock/pacer-group.js';
 import { literalLookup } from '../src/engines/embedded/media/rtp/port-pool.js';
 import type * as MediaModule from '../src/engines/embedded/media/index.js';
+import wavefile from 'wavefile';
 import type { SinkCommand, SinkReady, SinkStats, SinkTarget } from './media-sink.js';
+
+/** The benches' prompt: 2 s of a 425 Hz tone, 8 kHz 16-bit mono, written to `dir`/prompt.wav. */
+export function writePrompt(dir: string): string {
+  const wav = join(dir, 'prompt.wav');
+  const pcm = new Int16Array(16000);
+  for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(3000 * Math.sin((2 * Math.PI * 425 * i) / 8000));
+  const w = new wavefile.WaveFile();
+  w.fromScratch(1, 8000, '16', pcm);
+  writeFileSync(wav, w.toBuffer());
+  return wav;
+}
 
 /** Timing of a step. */
 export interface StepTiming {

@@ -17,11 +17,10 @@
  *   BENCH_ROUNDS=3                                        repeat the sweep; medians are printed at the end
  *   BENCH_BASELINE=0                                      skip the bare-socket baseline
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import wavefile from 'wavefile';
 import {
   baselineStep,
   connectedSendFor,
@@ -29,6 +28,7 @@ import {
   startSink,
   type StepResult,
   type StepTiming,
+  writePrompt,
 } from './media-steps.js';
 
 const TIMING: StepTiming = {
@@ -81,16 +81,6 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-function writePrompt(dir: string): string {
-  const wav = join(dir, 'prompt.wav');
-  const pcm = new Int16Array(16000);
-  for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(3000 * Math.sin((2 * Math.PI * 425 * i) / 8000));
-  const w = new wavefile.WaveFile();
-  w.fromScratch(1, 8000, '16', pcm);
-  writeFileSync(wav, w.toBuffer());
-  return wav;
 }
 
 async function main(): Promise<void> {
