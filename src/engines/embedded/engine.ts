@@ -15,7 +15,6 @@ import { createEndpointMedia } from './media-port.js';
 import { TrunkMatcher, type EngineTrunk } from './route.js';
 import {
   refuseBody,
-  sessionBody,
   SipStack,
   type InboundRequest,
   type ListenOptions,
@@ -155,7 +154,7 @@ export function createEmbeddedEngine(opts: EmbeddedEngineOptions): EmbeddedEngin
       return void res.send(480);
     }
     // A body we cannot read (not SDP, no SDP part we may use) is refused before the flow sees the call.
-    const body = sessionBody(req.msg);
+    const body = req.session;
     if (!body.ok) return refuseBody(res, body);
     const leg = SipCallLeg.inbound(inboundCallInfo(req, matcher.match(req.source.address)), legCtx, req, res);
     legs.set(leg.info.id, leg);

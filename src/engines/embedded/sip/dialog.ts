@@ -4,7 +4,7 @@
  * and a 408/481 answer tears the dialog down (§12.2.1.2).
  */
 import { EventEmitter } from 'node:events';
-import { refuseBody, sdpOf, sessionBody } from './body.js';
+import { refuseBody, sdpOf } from './body.js';
 import { SipError, SipStackError, SipStackErrorCode } from './errors.js';
 import { parseCSeq, uriOf } from './header-util.js';
 import type { InboundRequest, MessageOptions, OutboundResponse } from './inbound.js';
@@ -265,7 +265,7 @@ export class Dialog extends EventEmitter {
 
   /** An incoming re-INVITE/UPDATE offer: the app answers via 'modify', or we mirror the direction. */
   private offer(req: InboundRequest, res: OutboundResponse): void {
-    const body = sessionBody(req.msg);
+    const body = req.session;
     if (!body.ok) return refuseBody(res, body);
     if (body.sdp !== '') this.remote.sdp = body.sdp;
     if (this.listenerCount('modify') > 0) {

@@ -2,7 +2,7 @@
  * Request and response objects handed to the application, shaped like drachtio-srf's `req`/`res`:
  * `req.get(name)`, `req.method`, `req.body`, `req.on('cancel')`, `res.send(status, reason?, opts?)`.
  */
-import { sdpOf } from './body.js';
+import { sessionBody, type SessionBody } from './body.js';
 import type { InboundContext, SipCore } from './core.js';
 import { createResponse, defaultReason, type SipRequest, type SipResponse } from './message-port.js';
 
@@ -17,6 +17,7 @@ export class InboundRequest {
   /** Free-form storage for middleware (e.g. the authenticated user). */
   readonly locals: Record<string, unknown> = {};
   private cancelListeners: (() => void)[] | undefined;
+  private session$: SessionBody | undefined;
 
   constructor(readonly ctx: InboundContext) {
     ctx.onCancel = () => {
@@ -37,9 +38,14 @@ export class InboundRequest {
   get body(): string {
     return this.ctx.req.body.toString('utf8');
   }
+  /** What the body offers as a session description, read once (the engine, the leg and the dialog all ask). */
+  get session(): SessionBody {
+    return (this.session$ ??= sessionBody(this.ctx.req));
+  }
   /** The session description in the body: all of it, or the SDP part of a multipart body; '' if none. */
   get sdp(): string {
-    return sdpOf(this.ctx.req);
+    const b = this.session;
+    return b.ok ? b.sdp : '';
   }
   get callId(): string {
     return this.ctx.req.get('call-id') ?? '';

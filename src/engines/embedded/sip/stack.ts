@@ -5,7 +5,6 @@
 import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
-import { sdpOf } from './body.js';
 import { acceptHeaders, timerRequest } from './session-timer.js';
 import { SipCore, type CoreOptions, type InboundContext, type SipStats } from './core.js';
 import { Dialog, dialogKey } from './dialog.js';
@@ -105,7 +104,7 @@ export class SipStack extends EventEmitter implements UacHost {
         routeSet: m.getAll('record-route').flatMap(splitValues),
         contact,
       },
-      { localSdp: opts.localSdp, remoteSdp: sdpOf(m), localSeq: 0, remoteSeq: parseCSeq(m.get('cseq'))?.seq, protocol, flow: ic.source.conn, remoteAllow: m.getAll('allow').join(', ') },
+      { localSdp: opts.localSdp, remoteSdp: req.sdp, localSeq: 0, remoteSeq: parseCSeq(m.get('cseq'))?.seq, protocol, flow: ic.source.conn, remoteAllow: m.getAll('allow').join(', ') },
     );
     this.adopt(d);
     if (timer.kind === 'accept') d.sessionTimer.start(timer.interval, timer.refresher === 'uas');
